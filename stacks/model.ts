@@ -1,0 +1,144 @@
+import type { Resources, ServiceName } from "./config.js";
+import type { SecretName } from "./secret-names.js";
+
+/** A reference to one generated secret, resolved by each platform renderer. */
+export interface SecretRef {
+  /** Which generated secret this part stands for. */
+  readonly secret: SecretName;
+}
+
+/** A string assembled from literal parts and secret references; it holds a secret when any part is a reference. */
+export type Template = readonly (string | SecretRef)[];
+
+/** A plain env value, or a template that holds a secret and is delivered as one. */
+export type EnvValue = string | Template;
+
+/** A port a service listens on. */
+export interface PortSpec {
+  /** Port name (≤15 chars, DNS label), referenced by probes and metrics. */
+  readonly name: string;
+  /** Container port number. */
+  readonly port: number;
+  /** True only for the gateway's client-facing port: published on the Docker host, routed by the Ingress. */
+  readonly public?: boolean;
+}
+
+/** How a platform checks a container. */
+export type Probe =
+  | { readonly http: { readonly path: string; readonly port: string } }
+  | { readonly exec: readonly string[] }
+  | { readonly tcp: { readonly port: string } };
+
+/** Liveness and readiness checks with their timing. */
+export interface HealthSpec {
+  /** Whether the container can take traffic. */
+  readonly readiness: Probe;
+  /** Whether the container must be restarted. */
+  readonly liveness: Probe;
+  /** Time allowed before failures count (slow first boot, migrations). */
+  readonly startPeriodSeconds: number;
+  /** Seconds between checks. */
+  readonly intervalSeconds: number;
+  /** Seconds one check may take. */
+  readonly timeoutSeconds: number;
+  /** Consecutive failures before the check fails. */
+  readonly failureThreshold: number;
+}
+
+/** A persistent volume mounted into the service. */
+export interface VolumeSpec {
+  /** Volume name, unique within the service (DNS label). */
+  readonly name: string;
+  /** Where it is mounted. */
+  readonly mountPath: string;
+  /** Requested size, e.g. 10Gi. */
+  readonly size: string;
+  /** StorageClass on Kubernetes; the cluster default when unset. */
+  readonly storageClass?: string;
+}
+
+/** A file mounted read-only into the container. */
+export interface FileSpec {
+  /** File name, unique within the service (DNS label plus dots). */
+  readonly name: string;
+  /** Absolute path of the file inside the container. */
+  readonly mountPath: string;
+  /** Content; when it references a secret the file is delivered as a secret. */
+  readonly content: Template;
+}
+
+/** Where Prometheus scrapes the service. */
+export interface MetricsSpec {
+  /** Name of the port that serves metrics. */
+  readonly port: string;
+  /** HTTP path of the metrics endpoint. */
+  readonly path: string;
+  /** Bearer token Prometheus must send, read from a file. */
+  readonly bearerToken?: SecretName;
+}
+
+/** Process identity and limits. */
+export interface SecuritySpec {
+  /** UID the main process runs as; the image default when unset. */
+  readonly runAsUser?: number;
+  /** GID owning mounted volumes. */
+  readonly fsGroup?: number;
+  /** Whether the image works with a read-only root filesystem. */
+  readonly readOnlyRootFilesystem: boolean;
+  /** Open-file limit (soft = hard) the process needs. */
+  readonly nofile?: number;
+}
+
+/** Peer discovery for a service whose replicas form a cluster (Realtime's Erlang distribution). */
+export interface ClusterSpec {
+  /** Host label of the headless service through which replicas find each other. */
+  readonly peersHost: string;
+  /** Env var that receives the replica's own IP address, for its node name. */
+  readonly podIpEnv: string;
+}
+
+/** Everything a platform needs to run one service, and nothing platform-specific. */
+export interface ServiceSpec {
+  /** Logical service name. */
+  readonly name: ServiceName;
+  /** The DNS label peers use to reach the service (Realtime's doubles as its tenant id). */
+  readonly host: string;
+  /** Stateful services keep volumes and run as one ordered replica. */
+  readonly kind: "stateless" | "stateful";
+  /** Pinned image reference. */
+  readonly image: string;
+  /** Overrides the image entrypoint. */
+  readonly command?: readonly string[];
+  /** Arguments to the entrypoint. */
+  readonly args?: readonly string[];
+  /** Environment; values that reference secrets are delivered as secrets. */
+  readonly env: Readonly<Record<string, EnvValue>>;
+  /** Ports the service listens on. */
+  readonly ports: readonly PortSpec[];
+  /** Liveness and readiness checks. */
+  readonly health: HealthSpec;
+  /** CPU and memory requests and limits. */
+  readonly resources: Resources;
+  /** Desired replicas (1 for stateful services). */
+  readonly replicas: number;
+  /** Persistent volumes. */
+  readonly volumes: readonly VolumeSpec[];
+  /** Files mounted read-only. */
+  readonly files: readonly FileSpec[];
+  /** Services that must be healthy before this one starts. */
+  readonly dependsOn: readonly ServiceName[];
+  /** Metrics endpoint, when the service exposes one. */
+  readonly metrics?: MetricsSpec;
+  /** Labels attached to the service's logs and metrics. */
+  readonly logLabels: Readonly<Record<string, string>>;
+  /** Process identity and limits. */
+  readonly security: SecuritySpec;
+  /** Peer discovery, set when more than one replica runs. */
+  readonly cluster?: ClusterSpec;
+}
+
+/** How a platform names the address at which a service's host is reachable by its peers. */
+export interface Addressing {
+  /** The resolvable host name of a service host label on this platform. */
+  address(host: string): string;
+}

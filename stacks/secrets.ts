@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { signApiKey, signHs256 } from "./keys.js";
+import type { EnvValue } from "./model.js";
+import type { SecretName } from "./secret-names.js";
+import { holdsSecret, render, secretsOf } from "./template.js";
+
+/** Every secret of a stack, each one a Pulumi secret output. */
+export type SecretValues = Readonly<Record<SecretName, pulumi.Output<string>>>;
+
+/** Inputs to the stack's generated secrets. */
+export interface StackSecretsArgs {
+  /** Fixed iat/exp of the anon and service_role keys, so they stay stable across deploys. */
+  readonly apiKeys: { readonly issuedAt: number; readonly expiresAt: number };
+  /** SMTP password from stack config, when SMTP is configured. */
+  readonly smtpPassword?: pulumi.Input<string>;
+}
+
+/** Generates every secret with @pulumi/random and derives the API keys; all results are wrapped in pulumi.secret. */
+export class StackSecrets extends pulumi.ComponentResource {
+  /** The secret values by name. */
+  readonly values: SecretValues;
+
+  constructor(name: string, args: StackSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("supabase:index:StackSecrets", name, {}, opts);
+    const child = { parent: this };
+    const password = (id: string, length: number): pulumi.Output<string> =>
+      pulumi.secret(new random.RandomPassword(`${name}-${id}`, { length, special: false }, child).result);
+
+    const jwtSecret = password("jwt-secret", 64);
+    const metricsJwtSecret = password("metrics-jwt-secret", 64);
+    const keyClaims = args.apiKeys;
+    this.values = {
+      jwtSecret,
+      anonKey: pulumi.secret(jwtSecret.apply((s) => signApiKey({ role: "anon", secret: s, ...keyClaims }))),
+      serviceRoleKey: pulumi.secret(jwtSecret.apply((s) => signApiKey({ role: "service_role", secret: s, ...keyClaims }))),
+      postgresPassword: password("postgres-password", 40),
+      authenticatorPassword: password("authenticator-password", 40),
+      authAdminPassword: password("auth-admin-password", 40),
+      realtimeSecretKeyBase: pulumi.secret(new random.RandomBytes(`${name}-realtime-secret-key-base`, { length: 64 }, child).base64),
+      realtimeDbEncKey: password("realtime-db-enc-key", 16),
+      metricsJwtSecret,
+      realtimeMetricsToken: pulumi.secret(
+        metricsJwtSecret.apply((s) => signHs256({ role: "metrics", iss: "supabase", iat: keyClaims.issuedAt, exp: keyClaims.expiresAt }, s)),
+      ),
+      redisPassword: password("redis-password", 40),
+      dashboardPassword: password("dashboard-password", 32),
+      smtpPassword: pulumi.secret(pulumi.output(args.smtpPassword ?? "")),
+    };
+    this.registerOutputs({});
+  }
+}
+
+/** Resolves an env value or file content; the result is a Pulumi secret whenever it references one. */
+export function resolve(value: EnvValue, secrets: SecretValues): pulumi.Output<string> {
+  if (!holdsSecret(value)) return pulumi.output(render(value, () => ""));
+  const names = secretsOf(value);
+  return pulumi.secret(
+    pulumi.all(names.map((n) => secrets[n])).apply((vals) => {
+      const byName = new Map(names.map((n, i) => [n, vals[i]!]));
+      return render(value, (n) => byName.get(n)!);
+    }),
+  );
+}
