@@ -19,7 +19,7 @@ const size = z.string().regex(MEMORY, "a storage size such as 10Gi");
 const httpUrl = z
   .string()
   .url("an absolute URL such as https://api.example.com")
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), "an http:// or https:// URL");
+  .refine((u) => !URL.canParse(u) || /^https?:$/.test(new URL(u).protocol), "an http:// or https:// URL");
 const image = z
   .string()
   .regex(IMAGE, "an image reference repo:tag or repo@sha256:<digest>")
@@ -181,6 +181,10 @@ export class ConfigError extends Error {
   }
 }
 
+/** Config keys that hold secrets; read with getSecret and never validated by value. */
+export const SECRET_CONFIG_KEYS = ["smtpPassword"] as const;
+export type SecretConfigKey = (typeof SECRET_CONFIG_KEYS)[number];
+
 /** Config keys the program reads, with the types declared in Pulumi.yaml. */
 export const CONFIG_KEYS = Object.keys(fields.shape) as readonly (keyof Parsed)[];
 
@@ -188,11 +192,13 @@ export const CONFIG_KEYS = Object.keys(fields.shape) as readonly (keyof Parsed)[
  * Validates raw configuration (keys without the project prefix) and applies defaults.
  * Throws a ConfigError naming every bad key, its value and what is allowed.
  */
-export function parseConfig(raw: Record<string, unknown>, env: string): StackConfig {
+export function parseConfig(raw: Record<string, unknown>, env: string, secretKeysSet: ReadonlySet<SecretConfigKey> = new Set()): StackConfig {
   const result = schema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, raw)));
+  const problems = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, raw));
+  if (raw["smtp"] !== undefined && !secretKeysSet.has("smtpPassword")) {
+    problems.push(`${PROJECT}:smtpPassword: got nothing; expected the SMTP password as a secret when smtp is set (pulumi config set --secret smtpPassword)`);
   }
+  if (!result.success || problems.length) throw new ConfigError(problems);
   const resources = Object.fromEntries(
     SERVICE_NAMES.map((name) => [name, result.data.resources[name] ?? DEFAULT_RESOURCES[name]]),
   ) as Record<ServiceName, Resources>;

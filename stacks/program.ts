@@ -1,0 +1,50 @@
+import * as docker from "@pulumi/docker";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "./load-config.js";
+import { DockerPlatform } from "./platforms/docker/index.js";
+import { dockerAddressing } from "./platforms/docker/addressing.js";
+import { KubernetesPlatform } from "./platforms/kubernetes/index.js";
+import { kubernetesAddressing } from "./platforms/kubernetes/addressing.js";
+import { StackSecrets } from "./secrets.js";
+import { planServices } from "./services/index.js";
+
+/** The stack outputs. */
+export interface StackOutputs {
+  /** Public URL of the API gateway. */
+  readonly apiUrl: string;
+  /** The anon key: public by design (every client embeds it), exported in clear. */
+  readonly anonKey: pulumi.Output<string>;
+  /** The service_role key (bypasses RLS): a secret output. */
+  readonly serviceRoleKey: pulumi.Output<string>;
+  /** Dashboard basic-auth password: a secret output. */
+  readonly dashboardPassword: pulumi.Output<string>;
+  /** Platform the stack runs on. */
+  readonly platform: string;
+}
+
+/** Validates config, generates secrets, plans every service and renders it to the configured platform. */
+export function createStack(): StackOutputs {
+  const { config, smtpPassword } = loadConfig();
+  const secrets = new StackSecrets("supabase", smtpPassword ? { apiKeys: config.apiKeys, smtpPassword } : { apiKeys: config.apiKeys });
+  if (config.platform === "kubernetes") {
+    const provider = new k8s.Provider("kubernetes", {
+      ...(config.kubeContext ? { context: config.kubeContext } : {}),
+      namespace: config.namespace,
+      enableServerSideApply: true,
+    });
+    const specs = planServices(config, kubernetesAddressing(config.namespace));
+    new KubernetesPlatform("supabase", { specs, config, secrets: secrets.values }, { provider });
+  } else {
+    const provider = new docker.Provider("docker", config.dockerHost ? { host: config.dockerHost } : {});
+    const specs = planServices(config, dockerAddressing());
+    new DockerPlatform("supabase", { specs, config, secrets: secrets.values }, { provider });
+  }
+  return {
+    apiUrl: config.publicUrl,
+    anonKey: pulumi.unsecret(secrets.values.anonKey),
+    serviceRoleKey: secrets.values.serviceRoleKey,
+    dashboardPassword: secrets.values.dashboardPassword,
+    platform: config.platform,
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../stacks/config.js";
+
+function problemsOf(raw: Record<string, unknown>, secrets: ReadonlySet<"smtpPassword"> = new Set()): string[] {
+  try {
+    parseConfig(raw, "test", secrets);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+const k8s = { platform: "kubernetes", publicUrl: "https://api.example.com", ingress: { className: "nginx", tlsIssuer: "letsencrypt" } };
+
+describe("parseConfig", () => {
+  it("applies defaults to a minimal docker config", () => {
+    const c = parseConfig({ platform: "docker" }, "dev");
+    expect(c.env).toBe("dev");
+    expect(c.publicUrl).toBe("http://localhost:8000");
+    expect(c.replicas).toEqual({ kong: 1, auth: 1, rest: 1, realtime: 1 });
+    expect(c.resources.postgres.limits.memory).toBe("4Gi");
+    expect(c.realtime.maxConcurrentUsers).toBe(200);
+    expect(c.protectDatabase).toBe(true);
+  });
+
+  it("keeps per-service resource overrides and defaults for the rest", () => {
+    const c = parseConfig({ ...k8s, resources: { kong: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } } } }, "prod");
+    expect(c.resources.kong.limits.cpu).toBe("2");
+    expect(c.resources.auth.limits.cpu).toBe("500m");
+  });
+
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ["missing platform", {}, /supabase:platform: got nothing; expected one of "docker", "kubernetes"/],
+    ["unknown platform", { platform: "nomad" }, /supabase:platform: got "nomad"; expected one of "docker", "kubernetes"/],
+    ["non-http public URL", { platform: "docker", publicUrl: "ftp://files" }, /supabase:publicUrl: got "ftp:\/\/files"; expected an http:\/\/ or https:\/\/ URL/],
+    ["not a URL", { platform: "docker", siteUrl: "example" }, /supabase:siteUrl: got "example"; expected an absolute URL/],
+    ["bad redirect URL in a list", { platform: "docker", additionalRedirectUrls: ["https://ok.example", "nope"] }, /supabase:additionalRedirectUrls\.1: got "nope"/],
+    ["namespace not a DNS label", { platform: "docker", namespace: "Supa_Base" }, /supabase:namespace: got "Supa_Base"; expected a DNS-1123 label/],
+    ["port out of range", { platform: "docker", gatewayPort: 70000 }, /supabase:gatewayPort: got 70000; expected a value <= 65535/],
+    ["zero replicas", { ...k8s, replicas: { kong: 0 } }, /supabase:replicas\.kong: got 0; expected a value >= 1/],
+    ["fractional replicas", { ...k8s, replicas: { rest: 1.5 } }, /supabase:replicas\.rest: got 1\.5; expected a whole number/],
+    ["replicas on docker", { platform: "docker", replicas: { realtime: 3 } }, /supabase:replicas\.realtime: got 3; expected 1: the docker platform runs one container per service/],
+    ["bad cpu quantity", { ...k8s, resources: { auth: { requests: { cpu: "fast", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } } }, /supabase:resources\.auth\.requests\.cpu: got "fast"; expected a CPU quantity/],
+    ["request above limit", { ...k8s, resources: { rest: { requests: { cpu: "2", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } } }, /supabase:resources\.rest\.requests\.cpu: got "2"; expected at most the limit 1/],
+    ["unknown service in resources", { ...k8s, resources: { studio: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } } }, /supabase:resources: unknown key 'studio'/],
+    ["bad storage size", { ...k8s, storage: { postgres: { size: "10GB" } } }, /supabase:storage\.postgres\.size: got "10GB"; expected a storage size such as 10Gi/],
+    ["jwt expiry too short", { platform: "docker", auth: { jwtExpiry: 10 } }, /supabase:auth\.jwtExpiry: got 10; expected a value >= 300/],
+    ["bad smtp email", { platform: "docker", smtp: { host: "smtp.example.com", user: "u", adminEmail: "admin" } }, /supabase:smtp\.adminEmail: got "admin"; expected an email address/],
+    ["image tagged latest", { platform: "docker", images: { kong: "kong/kong:latest" } }, /supabase:images\.kong: got "kong\/kong:latest"; expected an exact version, never latest/],
+    ["image without a tag", { platform: "docker", images: { redis: "redis" } }, /supabase:images\.redis: got "redis"; expected an image pinned to a tag or digest/],
+    ["unknown redis policy", { platform: "docker", redis: { maxmemoryPolicy: "lru" } }, /supabase:redis\.maxmemoryPolicy: got "lru"; expected one of "noeviction"/],
+    ["api key expiry before issue", { platform: "docker", apiKeys: { issuedAt: 100, expiresAt: 50 } }, /supabase:apiKeys\.expiresAt: got 50; expected a time after apiKeys\.issuedAt/],
+    ["https without issuer", { platform: "kubernetes", publicUrl: "https://api.example.com" }, /supabase:ingress\.tlsIssuer: got nothing; expected a cert-manager ClusterIssuer name when publicUrl is https/],
+    ["localhost on kubernetes", { ...k8s, publicUrl: "http://localhost:8000" }, /supabase:publicUrl: got "http:\/\/localhost:8000"; expected the public host name of the Ingress/],
+    ["unknown key", { platform: "docker", replica: 2 }, /supabase: unknown key 'replica'/],
+    ["wrong type", { platform: "docker", protectDatabase: "yes" }, /supabase:protectDatabase: got "yes"; expected boolean/],
+  ];
+
+  it.each(bad)("rejects %s, naming key, value and what is allowed", (_name, raw, pattern) => {
+    const problems = problemsOf(raw);
+    expect(problems.join("\n")).toMatch(pattern);
+  });
+
+  it("requires the SMTP password when SMTP is configured", () => {
+    const smtp = { host: "smtp.example.com", user: "mailer", adminEmail: "admin@example.com" };
+    expect(problemsOf({ platform: "docker", smtp })).toEqual([expect.stringMatching(/^supabase:smtpPassword: got nothing/)]);
+    expect(parseConfig({ platform: "docker", smtp }, "dev", new Set(["smtpPassword"])).smtp?.port).toBe(587);
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf({ platform: "docker", publicUrl: "x", gatewayPort: 0, namespace: "A", images: { auth: "a:latest" }, bogus: true });
+    expect(problems).toHaveLength(5);
+    for (const key of ["publicUrl", "gatewayPort", "namespace", "images.auth"]) {
+      expect(problems.some((p) => p.startsWith(`supabase:${key}:`))).toBe(true);
+    }
+  });
+
+  it("lists problems in the error message, one per line", () => {
+    expect(() => parseConfig({ platform: "nomad", gatewayPort: -1 }, "dev")).toThrow(/Invalid stack configuration \(2 problems\):\n  - supabase:platform.*\n  - supabase:gatewayPort/);
+  });
+});
