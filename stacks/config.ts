@@ -134,6 +134,17 @@ const fields = z.strictObject({
           .default("noeviction"),
       })
       .default({ maxmemory: "256mb", maxmemoryPolicy: "noeviction" }),
+    kong: z
+      .strictObject({
+        nginxWorkerProcesses: z.number().int().min(1).max(64, "at most 64 worker processes").default(2),
+        nginxWorkerConnections: z.number().int().min(1024, "at least 1024 connections per worker").max(1048576).default(16384),
+        rlimitNofile: z.number().int().min(1024).max(1048576).default(65536),
+      })
+      .refine((k) => k.rlimitNofile >= k.nginxWorkerConnections, {
+        path: ["rlimitNofile"],
+        message: "at least kong.nginxWorkerConnections: every connection holds a file descriptor",
+      })
+      .default({ nginxWorkerProcesses: 2, nginxWorkerConnections: 16384, rlimitNofile: 65536 }),
     images: z.partialRecord(z.enum(SERVICE_NAMES), image).default({}),
     apiKeys: z
       .strictObject({

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, PROJECT, parseConfig, type SecretConfigKey, type StackConfig } from "./config.js";
+import { CONFIG_KEYS, PROJECT, SECRET_CONFIG_KEYS, parseConfig, type SecretConfigKey, type StackConfig } from "./config.js";
 
 /** The validated config of the running stack plus its secret config values. */
 export interface LoadedConfig {
@@ -12,8 +12,13 @@ export interface LoadedConfig {
 /** Reads every project key from the Pulumi config and validates it before any resource exists. */
 export function loadConfig(): LoadedConfig {
   const cfg = new pulumi.Config(PROJECT);
+  const known = new Set<string>([...CONFIG_KEYS, ...SECRET_CONFIG_KEYS]);
+  const unknown = Object.keys(pulumi.runtime.allConfig())
+    .filter((k) => k.startsWith(`${PROJECT}:`))
+    .map((k) => k.slice(PROJECT.length + 1))
+    .filter((k) => !known.has(k));
   const raw: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) {
+  for (const key of [...CONFIG_KEYS, ...unknown]) {
     const text = cfg.get(key);
     if (text !== undefined && text !== "") raw[key] = decode(text);
   }

@@ -55,6 +55,8 @@ export interface VolumeSpec {
   readonly size: string;
   /** StorageClass on Kubernetes; the cluster default when unset. */
   readonly storageClass?: string;
+  /** Copy what the image holds at mountPath into the volume while it is empty (Docker named volumes do so themselves). */
+  readonly seedFromImage?: boolean;
 }
 
 /** A file mounted read-only into the container. */

@@ -39,6 +39,7 @@ export class StackSecrets extends pulumi.ComponentResource {
       authAdminPassword: password("auth-admin-password", 40),
       realtimeSecretKeyBase: pulumi.secret(new random.RandomBytes(`${name}-realtime-secret-key-base`, { length: 64 }, child).base64),
       realtimeDbEncKey: password("realtime-db-enc-key", 16),
+      realtimeErlangCookie: password("realtime-erlang-cookie", 48),
       metricsJwtSecret,
       realtimeMetricsToken: pulumi.secret(
         metricsJwtSecret.apply((s) => signHs256({ role: "metrics", iss: "supabase", iat: keyClaims.issuedAt, exp: keyClaims.expiresAt }, s)),

@@ -23,7 +23,15 @@ export interface StackFileConfig {
   readonly missing: string[];
 }
 
-type DeclaredKey = { type?: string; default?: unknown; value?: unknown; secret?: boolean } | string | number | boolean | unknown[] | null;
+interface Declaration {
+  type?: string;
+  default?: unknown;
+  value?: unknown;
+  secret?: boolean;
+}
+type DeclaredKey = Declaration | string | number | boolean | unknown[] | null;
+
+const isDeclaration = (d: DeclaredKey): d is Declaration => d !== null && typeof d === "object" && !Array.isArray(d);
 
 /**
  * Merges Pulumi.yaml defaults and values with `stacks/Pulumi.<stack>.yaml`, then `overrides` (keys without prefix).
@@ -37,7 +45,7 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
   const declared = project.config ?? {};
   const qualify = (key: string): string => (key.includes(":") ? key : `${PROJECT}:${key}`);
   for (const [key, decl] of Object.entries(declared)) {
-    const value = decl !== null && typeof decl === "object" ? (decl.value ?? decl.default) : decl;
+    const value = isDeclaration(decl) ? (decl.value ?? decl.default) : decl;
     if (value !== undefined) merged.set(qualify(key), value);
   }
   for (const [key, value] of Object.entries(stackFile?.config ?? {})) {
@@ -51,7 +59,7 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
     else merged.set(`${PROJECT}:${key}`, value);
   }
   const missing = Object.entries(declared)
-    .filter(([key, decl]) => decl !== null && typeof decl === "object" && decl.type !== undefined && decl.default === undefined && !merged.has(qualify(key)))
+    .filter(([key, decl]) => isDeclaration(decl) && decl.type !== undefined && decl.default === undefined && !merged.has(qualify(key)))
     .map(([key]) => key);
   const raw: Record<string, unknown> = {};
   const values: Record<string, string> = {};

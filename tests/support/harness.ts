@@ -23,6 +23,42 @@ export interface Recorded {
   readonly raw: any;
   /** JSON paths (a.b[0].c) of inputs that arrived as secrets. */
   readonly secretPaths: readonly string[];
+  /** Resource options the program set. */
+  readonly options: RecordedOptions;
+}
+
+/** The resource options the engine would receive. */
+export interface RecordedOptions {
+  /** Pulumi refuses to delete the resource. */
+  readonly protect: boolean;
+  /** Deleting the resource from the program leaves the real object in place. */
+  readonly retainOnDelete: boolean;
+  /** Input paths whose changes are ignored. */
+  readonly ignoreChanges: readonly string[];
+  /** URNs of explicit dependencies. */
+  readonly dependencies: readonly string[];
+}
+
+const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, ignoreChanges: [], dependencies: [] };
+let optionsByResource: Map<string, RecordedOptions> | undefined;
+
+/** Captures each registration's options, which mocks do not pass to newResource. */
+async function recordOptions(): Promise<Map<string, RecordedOptions>> {
+  if (optionsByResource) return optionsByResource;
+  const captured = new Map<string, RecordedOptions>();
+  const { MockMonitor } = await import("@pulumi/pulumi/runtime/mocks.js");
+  const register = MockMonitor.prototype.registerResource;
+  MockMonitor.prototype.registerResource = function (this: unknown, req: any, callback: any) {
+    captured.set(`${req.getType()}::${req.getName()}`, {
+      protect: Boolean(req.getProtect()),
+      retainOnDelete: Boolean(req.getRetainondelete()),
+      ignoreChanges: req.getIgnorechangesList(),
+      dependencies: req.getDependenciesList(),
+    });
+    return register.call(this, req, callback);
+  };
+  optionsByResource = captured;
+  return captured;
 }
 
 /** What one mocked run produced. */
@@ -98,6 +134,7 @@ export async function runMocked<T>(program: () => Promise<T>, opts: RunOptions =
   pulumi.runtime.setAllConfig(values, secretKeys);
   const resources: Recorded[] = [];
   const generated: string[] = [];
+  const options = await recordOptions();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -113,6 +150,7 @@ export async function runMocked<T>(program: () => Promise<T>, opts: RunOptions =
           inputs,
           raw: args.inputs,
           secretPaths,
+          options: options.get(`${args.type}::${args.name}`) ?? NO_OPTIONS,
         });
         return { id: `${args.name}-id`, state };
       },
@@ -136,7 +174,3 @@ export async function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Pr
   return output as T;
 }
 
-/** Whether an Output is marked secret. */
-export async function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
-  return pulumi.isSecret(output);
-}

@@ -1,0 +1,91 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceName, StackConfig } from "../../config.js";
+import type { ServiceSpec } from "../../model.js";
+import type { SecretValues } from "../../secrets.js";
+import { containerArgs } from "./container.js";
+import { dependencyOrder } from "../order.js";
+import { publicPort } from "./public-port.js";
+
+/** Inputs of the Docker platform. */
+export interface DockerPlatformArgs {
+  /** The planned services; each becomes one container. */
+  readonly specs: readonly ServiceSpec[];
+  /** The validated stack configuration (env names resources, gatewayPort publishes the gateway). */
+  readonly config: StackConfig;
+  /** The stack's secrets, delivered as secret env and secret uploads. */
+  readonly secrets: SecretValues;
+}
+
+/**
+ * Runs the specs on one Docker host: a network, a pulled image per distinct reference, a retained volume per spec
+ * volume and a health-checked container per spec, created in dependency order (each waits until its dependencies
+ * are healthy). The caller passes the docker Provider in `opts.provider`.
+ */
+export class DockerPlatform extends pulumi.ComponentResource {
+  /** The bridge network whose aliases are the services' host labels. */
+  readonly network: docker.Network;
+  /** The container of each service. */
+  readonly containers: Readonly<Partial<Record<ServiceName, docker.Container>>>;
+  /** The persistent volumes, retained when removed from the program. */
+  readonly volumes: readonly docker.Volume[];
+  /** Where the gateway answers on the Docker host. */
+  readonly gatewayUrl: string;
+
+  constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("supabase:docker:Platform", name, {}, opts);
+    const { specs, config, secrets } = args;
+    const prefix = `supabase-${config.env}`;
+    const child = { parent: this };
+    publicPort(specs);
+
+    this.network = new docker.Network(`${name}-network`, { name: prefix }, child);
+
+    const images = new Map<string, docker.RemoteImage>();
+    for (const image of new Set(specs.map((s) => s.image))) {
+      images.set(image, new docker.RemoteImage(`${name}-image-${slug(image)}`, { name: image, keepLocally: true }, child));
+    }
+
+    const volumes: docker.Volume[] = [];
+    const containers: Partial<Record<ServiceName, docker.Container>> = {};
+    for (const spec of dependencyOrder(specs)) {
+      const volumeNames = new Map<string, pulumi.Output<string>>();
+      for (const vol of spec.volumes) {
+        const volume = new docker.Volume(
+          `${name}-${spec.name}-${vol.name}`,
+          { name: `${prefix}-${spec.name}-${vol.name}` },
+          { ...child, retainOnDelete: true, protect: spec.kind === "stateful" && config.protectDatabase },
+        );
+        volumes.push(volume);
+        volumeNames.set(vol.name, volume.name);
+      }
+      containers[spec.name] = new docker.Container(
+        `${name}-${spec.name}`,
+        containerArgs({
+          spec,
+          name: `${prefix}-${spec.name}`,
+          image: images.get(spec.image)!.imageId,
+          network: this.network.name,
+          volumes: volumeNames,
+          gatewayPort: config.gatewayPort,
+          secrets,
+        }),
+        { ...child, dependsOn: spec.dependsOn.map((dep) => containers[dep]!) },
+      );
+    }
+    this.containers = containers;
+    this.volumes = volumes;
+    this.gatewayUrl = `http://${dockerHostName(config.dockerHost)}:${config.gatewayPort}`;
+    this.registerOutputs({ gatewayUrl: this.gatewayUrl, network: this.network.name });
+  }
+}
+
+/** The host name of a Docker host URL; localhost for the local socket. */
+function dockerHostName(dockerHost: string | undefined): string {
+  if (!dockerHost || dockerHost.startsWith("unix://")) return "localhost";
+  return new URL(dockerHost).hostname;
+}
+
+function slug(image: string): string {
+  return image.replace(/@sha256:([a-f0-9]{12})[a-f0-9]*$/, "-$1").replace(/[^A-Za-z0-9.-]+/g, "-");
+}

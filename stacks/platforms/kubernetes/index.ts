@@ -1,0 +1,94 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceName, StackConfig } from "../../config.js";
+import type { ServiceSpec } from "../../model.js";
+import type { SecretValues } from "../../secrets.js";
+import { kubernetesAddressing } from "./addressing.js";
+import { createConfigObjects } from "./config-objects.js";
+import { disruptionBudgetArgs, needsDisruptionBudget } from "./disruption.js";
+import { ingressArgs, publicEndpoint } from "./ingress.js";
+import { serviceLabels, stackLabels, type LabelContext } from "./labels.js";
+import { dependencyOrder } from "../order.js";
+import { clusterServiceArgs, headlessServiceArgs, headlessServiceNames } from "./service.js";
+import { deploymentArgs, statefulSetArgs, type WorkloadArgs } from "./workload.js";
+
+/** Inputs to the Kubernetes rendering of a stack. */
+export interface KubernetesPlatformArgs {
+  /** The platform-neutral services to run. */
+  readonly specs: readonly ServiceSpec[];
+  /** The validated stack configuration (namespace, ingress, public URL, protection). */
+  readonly config: StackConfig;
+  /** The stack's secret values, delivered only through Kubernetes Secrets. */
+  readonly secrets: SecretValues;
+}
+
+/**
+ * Renders service specs into one namespace: per service a ServiceAccount, Services, Secrets and ConfigMaps,
+ * a Deployment or StatefulSet and, for replicated stateless services, a PodDisruptionBudget; plus the Ingress of
+ * the public port. Pass the explicit Kubernetes provider as `opts.provider`.
+ */
+export class KubernetesPlatform extends pulumi.ComponentResource {
+  /** The namespace every object lives in. */
+  readonly namespace: pulumi.Output<string>;
+  /** In-cluster DNS name of each service's Service. */
+  readonly addresses: Readonly<Partial<Record<ServiceName, string>>>;
+  /** Host name the Ingress serves, when a service has a public port. */
+  readonly publicHost: string | undefined;
+
+  constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("supabase:kubernetes:Platform", name, {}, opts);
+    const { specs, config, secrets } = args;
+    const labels: LabelContext = { instance: name, env: config.env };
+    const child = { parent: this };
+    const protect = { ...child, protect: config.protectDatabase };
+
+    const ns = new k8s.core.v1.Namespace(name, { metadata: { name: config.namespace, labels: stackLabels(labels) } }, protect);
+    this.namespace = ns.metadata.name;
+    const namespace = this.namespace;
+
+    const workloads = new Map<ServiceName, pulumi.Resource>();
+    const clusterServices = new Map<ServiceName, k8s.core.v1.Service>();
+    for (const spec of dependencyOrder(specs)) {
+      const id = `${name}-${spec.name}`;
+      const account = new k8s.core.v1.ServiceAccount(
+        id,
+        { metadata: { name: spec.host, namespace, labels: serviceLabels(spec, labels) }, automountServiceAccountToken: false },
+        child,
+      );
+      clusterServices.set(spec.name, new k8s.core.v1.Service(id, clusterServiceArgs(spec, namespace, labels), child));
+      for (const headless of headlessServiceNames(spec)) {
+        new k8s.core.v1.Service(`${name}-${headless}`, headlessServiceArgs(spec, headless, namespace, labels), child);
+      }
+      const objects = createConfigObjects(id, { spec, namespace, labels: serviceLabels(spec, labels), secrets }, child);
+      const workloadArgs: WorkloadArgs = {
+        spec,
+        namespace,
+        labels,
+        envSecret: objects.envSecret?.metadata.name,
+        files: { configMap: objects.fileConfigMap?.metadata.name, secret: objects.fileSecret?.metadata.name },
+      };
+      const dependsOn = [account, ...spec.dependsOn.map((d) => workloads.get(d)!)];
+      workloads.set(
+        spec.name,
+        spec.kind === "stateful"
+          ? new k8s.apps.v1.StatefulSet(id, statefulSetArgs(workloadArgs), { ...protect, dependsOn, ignoreChanges: ["spec.volumeClaimTemplates"] })
+          : new k8s.apps.v1.Deployment(id, deploymentArgs(workloadArgs), { ...child, dependsOn }),
+      );
+      if (needsDisruptionBudget(spec)) {
+        new k8s.policy.v1.PodDisruptionBudget(id, disruptionBudgetArgs(spec, namespace, labels), child);
+      }
+    }
+
+    const endpoint = publicEndpoint(specs);
+    if (endpoint) {
+      new k8s.networking.v1.Ingress(`${name}-${endpoint.spec.name}`, ingressArgs(endpoint, config, namespace, labels), {
+        ...child,
+        dependsOn: [clusterServices.get(endpoint.spec.name)!],
+      });
+    }
+    const addressing = kubernetesAddressing(config.namespace);
+    this.addresses = Object.fromEntries(specs.map((s) => [s.name, addressing.address(s.host)]));
+    this.publicHost = endpoint && new URL(config.publicUrl).hostname;
+    this.registerOutputs({ namespace: this.namespace, addresses: this.addresses, publicHost: this.publicHost });
+  }
+}

@@ -1,0 +1,20 @@
+import type { StackConfig } from "../config.js";
+import type { Addressing, ServiceSpec } from "../model.js";
+import { planAuth } from "./auth.js";
+import { planKong } from "./kong.js";
+import { planPostgres } from "./postgres.js";
+import { planRealtime } from "./realtime.js";
+import { planRedis } from "./redis.js";
+import { planRest } from "./rest.js";
+
+/** Every service of the stack, in dependency order: postgres, redis, auth, rest, realtime, kong. */
+export function planServices(config: StackConfig, addressing: Addressing): ServiceSpec[] {
+  return [
+    planPostgres(config),
+    planRedis(config),
+    planAuth(config, addressing),
+    planRest(config, addressing),
+    planRealtime(config, addressing),
+    planKong(config, addressing),
+  ];
+}
