@@ -67,6 +67,8 @@ export interface FileSpec {
   readonly mountPath: string;
   /** Content; when it references a secret the file is delivered as a secret. */
   readonly content: Template;
+  /** Repository path the content is read from verbatim, when it is; lets compose mount the source itself. */
+  readonly source?: string;
 }
 
 /** Where Prometheus scrapes the service. */

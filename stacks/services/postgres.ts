@@ -55,6 +55,7 @@ export function planPostgres(config: StackConfig): ServiceSpec {
       name,
       mountPath: `/docker-entrypoint-initdb.d/init-scripts/${name}`,
       content: [readRepoFile(`sql/init/${name}`)],
+      source: `sql/init/${name}`,
     })),
     dependsOn: [],
     security: { runAsUser: POSTGRES_UID, fsGroup: POSTGRES_GID, readOnlyRootFilesystem: false },

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-
-const REPO_ROOT = new URL("../../", import.meta.url);
+import { join } from "node:path";
+import { REPO_ROOT } from "../stack-files.js";
 
 /** Reads a file of the repository (path relative to its root), the single source of configs such as kong/kong.yml. */
 export function readRepoFile(path: string): string {
-  return readFileSync(new URL(path, REPO_ROOT), "utf8");
+  return readFileSync(join(REPO_ROOT, path), "utf8");
 }

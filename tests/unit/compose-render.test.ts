@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseConfig, type StackConfig } from "../../stacks/config.js";
@@ -120,6 +123,10 @@ describe.each(cases)("renderCompose (%s)", (_, specs) => {
           expect(interpolate(template!, FAKE_ENV)).toBe(render(f.content, (n) => FAKE[n]));
           expect(mounts).toContain(`./files/${s.name}/${f.name}.template:/opt/supabase/templates/${f.name}:ro`);
           expect(service(s).entrypoint.slice(0, 2)).toEqual(["sh", "/opt/supabase/render-secrets.sh"]);
+        } else if (f.source) {
+          expect(files[`files/${s.name}/${f.name}`]).toBeUndefined();
+          expect(mounts).toContain(`../${f.source}:${f.mountPath}:ro`);
+          expect(readFileSync(join(REPO_ROOT, f.source), "utf8")).toBe(render(f.content, () => ""));
         } else {
           expect(files[`files/${s.name}/${f.name}`]).toBe(render(f.content, () => ""));
           expect(mounts).toContain(`./files/${s.name}/${f.name}:${f.mountPath}:ro`);

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { StackConfig } from "../../config.js";
-import type { ServiceSpec } from "../../model.js";
+import type { FileSpec, ServiceSpec } from "../../model.js";
 import { holdsSecret, render } from "../../template.js";
 import { healthTest } from "../docker/healthcheck.js";
 import { RESTART_POLICY, STOP_GRACE_SECONDS } from "../docker/lifecycle.js";
@@ -36,7 +36,7 @@ export function renderCompose(specs: readonly ServiceSpec[], config: StackConfig
   for (const spec of ordered) {
     for (const vol of spec.volumes) volumes[`${spec.name}-${vol.name}`] = {};
     const secretFiles = spec.files.filter((f) => holdsSecret(f.content));
-    for (const file of spec.files) {
+    for (const file of spec.files.filter((f) => !mountedFromSource(f))) {
       const secret = holdsSecret(file.content);
       files[filePath(spec, file, secret)] = secret ? templateText(file) : render(file.content, () => "");
     }
@@ -49,6 +49,9 @@ export function renderCompose(specs: readonly ServiceSpec[], config: StackConfig
   return { files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) };
 }
 
+/** A plain file read verbatim from the repository is mounted from there rather than copied into compose/. */
+const mountedFromSource = (file: FileSpec): boolean => file.source !== undefined && !holdsSecret(file.content);
+
 function service(spec: ServiceSpec, config: StackConfig, published: PublicPort, wiring: SecretFileWiring | undefined): Record<string, unknown> {
   const { health, security } = spec;
   const limits = dockerLimits(spec.resources);
@@ -57,7 +60,9 @@ function service(spec: ServiceSpec, config: StackConfig, published: PublicPort, 
   const environment = { ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, composeValue(v)])), ...wiring?.environment };
   const volumes = [
     ...spec.volumes.map((v) => `${spec.name}-${v.name}:${v.mountPath}`),
-    ...spec.files.filter((f) => !holdsSecret(f.content)).map((f) => `./${filePath(spec, f, false)}:${f.mountPath}:ro`),
+    ...spec.files
+      .filter((f) => !holdsSecret(f.content))
+      .map((f) => `${mountedFromSource(f) ? `../${f.source}` : `./${filePath(spec, f, false)}`}:${f.mountPath}:ro`),
     ...(wiring?.volumes ?? []),
   ];
   const tmpfs = [...(security.readOnlyRootFilesystem ? ["/tmp"] : []), ...(wiring?.tmpfs ?? [])];
