@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseConfig, PROJECT, SECRET_CONFIG_KEYS, type SecretConfigKey } from "../stacks/config.js";
 import { composeAddressing } from "../stacks/platforms/compose/addressing.js";
 import { renderCompose } from "../stacks/platforms/compose/index.js";
-import { planServices } from "../stacks/services/index.js";
+import { planServices, planTasks } from "../stacks/services/index.js";
 import { readStackConfig, REPO_ROOT } from "../stacks/stack-files.js";
 import { parseFlags, UsageError } from "./lib/cli-args.js";
 
@@ -41,7 +41,8 @@ export function generateComposeFiles(root = REPO_ROOT): Record<string, string> {
   const present = new Set(secretKeys.map((k) => k.slice(PROJECT.length + 1)).filter((k): k is SecretConfigKey => secret.has(k)));
   const settings = Object.fromEntries(Object.entries(raw).filter(([key]) => !secret.has(key)));
   const config = parseConfig(settings, STACK, present);
-  return renderCompose(planServices(config, composeAddressing()), config).files;
+  const addressing = composeAddressing();
+  return renderCompose(planServices(config, addressing), config, planTasks(config, addressing)).files;
 }
 
 /** Compares `dir` with the generated files. */

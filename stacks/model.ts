@@ -101,14 +101,10 @@ export interface ClusterSpec {
   readonly podIpEnv: string;
 }
 
-/** Everything a platform needs to run one service, and nothing platform-specific. */
-export interface ServiceSpec {
-  /** Logical service name. */
-  readonly name: ServiceName;
-  /** The DNS label peers use to reach the service (Realtime's doubles as its tenant id). */
-  readonly host: string;
-  /** Stateful services keep volumes and run as one ordered replica. */
-  readonly kind: "stateless" | "stateful";
+/** What any container needs, whether it serves or runs to completion. */
+export interface ContainerSpec {
+  /** Name, unique within the stack (DNS label). */
+  readonly name: string;
   /** Pinned image reference. */
   readonly image: string;
   /** Overrides the image entrypoint. */
@@ -117,28 +113,48 @@ export interface ServiceSpec {
   readonly args?: readonly string[];
   /** Environment; values that reference secrets are delivered as secrets. */
   readonly env: Readonly<Record<string, EnvValue>>;
-  /** Ports the service listens on. */
-  readonly ports: readonly PortSpec[];
-  /** Liveness and readiness checks. */
-  readonly health: HealthSpec;
   /** CPU and memory requests and limits. */
   readonly resources: Resources;
-  /** Desired replicas (1 for stateful services). */
-  readonly replicas: number;
-  /** Persistent volumes. */
-  readonly volumes: readonly VolumeSpec[];
   /** Files mounted read-only. */
   readonly files: readonly FileSpec[];
-  /** Services that must be healthy before this one starts. */
-  readonly dependsOn: readonly ServiceName[];
-  /** Metrics endpoint, when the service exposes one. */
-  readonly metrics?: MetricsSpec;
-  /** Labels attached to the service's logs and metrics. */
+  /** Labels attached to the container's logs and metrics. */
   readonly logLabels: Readonly<Record<string, string>>;
   /** Process identity and limits. */
   readonly security: SecuritySpec;
   /** Peer discovery, set when more than one replica runs. */
   readonly cluster?: ClusterSpec;
+}
+
+/** Everything a platform needs to run one service, and nothing platform-specific. */
+export interface ServiceSpec extends ContainerSpec {
+  /** Logical service name. */
+  readonly name: ServiceName;
+  /** The DNS label peers use to reach the service (Realtime's doubles as its tenant id). */
+  readonly host: string;
+  /** Stateful services keep volumes and run as one ordered replica. */
+  readonly kind: "stateless" | "stateful";
+  /** Ports the service listens on. */
+  readonly ports: readonly PortSpec[];
+  /** Liveness and readiness checks. */
+  readonly health: HealthSpec;
+  /** Desired replicas (1 for stateful services). */
+  readonly replicas: number;
+  /** Persistent volumes. */
+  readonly volumes: readonly VolumeSpec[];
+  /** Services that must be healthy before this one starts. */
+  readonly dependsOn: readonly ServiceName[];
+  /** Metrics endpoint, when the service exposes one. */
+  readonly metrics?: MetricsSpec;
+}
+
+/** A run-to-completion step: it runs once a service is ready, and the services that need it start after it succeeds. */
+export interface TaskSpec extends ContainerSpec {
+  /** The service that must be ready before the task runs. */
+  readonly after: ServiceName;
+  /** Services that start only once the task has succeeded. */
+  readonly before: readonly ServiceName[];
+  /** Seconds one run may take before it counts as failed. */
+  readonly timeoutSeconds: number;
 }
 
 /** How a platform names the address at which a service's host is reachable by its peers. */

@@ -7,7 +7,7 @@ import { dockerAddressing } from "./platforms/docker/addressing.js";
 import { KubernetesPlatform } from "./platforms/kubernetes/index.js";
 import { kubernetesAddressing } from "./platforms/kubernetes/addressing.js";
 import { StackSecrets } from "./secrets.js";
-import { planServices } from "./services/index.js";
+import { planServices, planTasks } from "./services/index.js";
 
 /** The stack outputs. */
 export interface StackOutputs {
@@ -33,12 +33,14 @@ export function createStack(): StackOutputs {
       namespace: config.namespace,
       enableServerSideApply: true,
     });
-    const specs = planServices(config, kubernetesAddressing(config.namespace));
-    new KubernetesPlatform("supabase", { specs, config, secrets: secrets.values }, { provider });
+    const addressing = kubernetesAddressing(config.namespace);
+    const [specs, tasks] = [planServices(config, addressing), planTasks(config, addressing)];
+    new KubernetesPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider });
   } else {
     const provider = new docker.Provider("docker", config.dockerHost ? { host: config.dockerHost } : {});
-    const specs = planServices(config, dockerAddressing());
-    new DockerPlatform("supabase", { specs, config, secrets: secrets.values }, { provider });
+    const addressing = dockerAddressing();
+    const [specs, tasks] = [planServices(config, addressing), planTasks(config, addressing)];
+    new DockerPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider });
   }
   return {
     apiUrl: config.publicUrl,

@@ -6,7 +6,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 NODE_VERSION=24.21.0
-APT_PACKAGES=(yamllint shellcheck postgresql-15 postgresql-client-15)
+APT_PACKAGES=(
+  yamllint shellcheck
+  postgresql-15 postgresql-client-15
+  prometheus prometheus-alertmanager prometheus-pushgateway prometheus-postgres-exporter prometheus-redis-exporter
+  redis-server redis-tools pgbackrest
+)
 TOOLS_DIR="$PWD/.tools"
 
 log() { printf '==> %s\n' "$*"; }

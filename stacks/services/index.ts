@@ -1,6 +1,7 @@
 import type { StackConfig } from "../config.js";
-import type { Addressing, ServiceSpec } from "../model.js";
+import type { Addressing, ServiceSpec, TaskSpec } from "../model.js";
 import { planAuth } from "./auth.js";
+import { planDatabaseBootstrap } from "./database-bootstrap.js";
 import { planKong } from "./kong.js";
 import { planPostgres } from "./postgres.js";
 import { planRealtime } from "./realtime.js";
@@ -17,4 +18,9 @@ export function planServices(config: StackConfig, addressing: Addressing): Servi
     planRealtime(config, addressing),
     planKong(config, addressing),
   ];
+}
+
+/** The run-to-completion steps of the stack: the database bootstrap. */
+export function planTasks(config: StackConfig, addressing: Addressing): TaskSpec[] {
+  return [planDatabaseBootstrap(config, addressing)];
 }

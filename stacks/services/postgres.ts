@@ -8,7 +8,7 @@ import { readRepoFile } from "./repo-file.js";
 import { serviceBasics } from "./service-basics.js";
 
 /** The postgres user and group of supabase/postgres 15.8.x images (101:102 in 15.1.x, so check when changing majors). */
-const POSTGRES_UID = 105;
+export const POSTGRES_UID = 105;
 const POSTGRES_GID = 106;
 
 /**

@@ -13,6 +13,7 @@ import { renderedContainers, type RenderedContainer } from "../support/workloads
 interface Evaluated {
   readonly run: MockedRun<StackOutputs>;
   readonly containers: RenderedContainer[];
+  readonly tasks: RenderedContainer[];
   readonly secrets: string[];
   readonly anonKey: string;
   readonly serviceRoleKey: string;
@@ -28,7 +29,7 @@ async function evaluate(stack: (typeof STACK_NAMES)[number], preview = false): P
   );
   const anonKey = (await valueOf(run.result.anonKey)) ?? "";
   const serviceRoleKey = (await valueOf(run.result.serviceRoleKey)) ?? "";
-  return { run, containers: renderedContainers(run.resources), secrets: [...run.generated, anonKey, serviceRoleKey].filter((s) => s.length >= 16), anonKey, serviceRoleKey };
+  return { run, containers: renderedContainers(run.resources).filter((c) => c.kind === "service"), tasks: renderedContainers(run.resources).filter((c) => c.kind === "task"), secrets: [...run.generated, anonKey, serviceRoleKey].filter((s) => s.length >= 16), anonKey, serviceRoleKey };
 }
 
 function container(e: Evaluated, service: string): RenderedContainer {
@@ -113,6 +114,19 @@ describe.each(STACK_NAMES)("stack %s under Pulumi mocks", (stack) => {
       const { payload } = await jwtVerify(key, new TextEncoder().encode(secret), { issuer: "supabase" });
       expect(payload.role).toBe(role);
     }
+  });
+
+  it("bootstraps the database with the very passwords the services log in with", () => {
+    expect(e.tasks.map((t) => t.service)).toEqual(["db-bootstrap"]);
+    const bootstrap = e.tasks[0]!;
+    const options = Object.fromEntries([...bootstrap.env["PGOPTIONS"]!.matchAll(/-c bootstrap\.(\w+)_password=(\S+)/g)].map((m) => [m[1], m[2]]));
+    const passwordIn = (url: string) => decodeURIComponent(new URL(url).password);
+    expect(options["authenticator"]).toBe(passwordIn(container(e, "rest").env["PGRST_DB_URI"]!));
+    expect(options["supabase_auth_admin"]).toBe(passwordIn(container(e, "auth").env["GOTRUE_DB_DATABASE_URL"]!));
+    expect(options["supabase_admin"]).toBe(container(e, "realtime").env["DB_PASSWORD"]);
+    expect(bootstrap.env["PGPASSWORD"]).toBe(container(e, "postgres").env["POSTGRES_PASSWORD"]);
+    const sqlFiles = Object.keys(bootstrap.files).filter((f) => f.startsWith("/bootstrap/"));
+    expect(sqlFiles.length).toBeGreaterThanOrEqual(5);
   });
 
   it("routes Realtime to the tenant its gateway upstream names", () => {

@@ -35,11 +35,13 @@ export interface RecordedOptions {
   readonly retainOnDelete: boolean;
   /** Input paths whose changes are ignored. */
   readonly ignoreChanges: readonly string[];
+  /** Input paths whose changes replace the resource. */
+  readonly replaceOnChanges: readonly string[];
   /** URNs of explicit dependencies. */
   readonly dependencies: readonly string[];
 }
 
-const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, ignoreChanges: [], dependencies: [] };
+const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], dependencies: [] };
 let optionsByResource: Map<string, RecordedOptions> | undefined;
 
 /** Captures each registration's options, which mocks do not pass to newResource. */
@@ -53,6 +55,7 @@ async function recordOptions(): Promise<Map<string, RecordedOptions>> {
       protect: Boolean(req.getProtect()),
       retainOnDelete: Boolean(req.getRetainondelete()),
       ignoreChanges: req.getIgnorechangesList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
       dependencies: req.getDependenciesList(),
     });
     return register.call(this, req, callback);
@@ -79,6 +82,8 @@ export interface RunOptions {
   readonly preview?: boolean;
   /** Config overrides, keys without the project prefix. */
   readonly config?: Record<string, unknown>;
+  /** Provider-computed outputs to add to a resource's state (e.g. a container's exit code). */
+  readonly outputs?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
 
 const hex = (seed: string, length: number): string => {
@@ -114,6 +119,8 @@ function mockState(args: pulumi.runtime.MockResourceArgs, generated: string[]): 
       generated.push(bytes.toString("base64"), bytes.toString("hex"));
       return { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") };
     }
+    case "docker:index/container:Container":
+      return inputs["attach"] ? { ...inputs, exitCode: 0 } : inputs;
     case "docker:index/remoteImage:RemoteImage":
       return { ...inputs, repoDigest: `${inputs["name"]}@sha256:${hex(String(inputs["name"]), 64)}`, imageId: `sha256:${hex(`id/${inputs["name"]}`, 64)}` };
   }
@@ -138,7 +145,7 @@ export async function runMocked<T>(program: () => Promise<T>, opts: RunOptions =
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const state = mockState(args, generated);
+        const state = { ...mockState(args, generated), ...opts.outputs?.(args.type, args.name, args.inputs) };
         const secretPaths: string[] = [];
         const inputs = unwrapSecrets(state, "", secretPaths);
         resources.push({

@@ -18,6 +18,8 @@ export interface PostgresServer {
   readonly binDir: string;
   /** The server log, for assertions about what was (not) logged. */
   readonly logFile: string;
+  /** The cluster's data directory (PGDATA), owned by the cluster's OS user. */
+  readonly dataDir: string;
   /** URL of another database on the same server, as the superuser. */
   urlFor(database: string): string;
   /** Creates a fresh empty database and returns its superuser URL. */
@@ -50,7 +52,8 @@ function postgresBinDir(): string {
   return initdb.slice(0, initdb.lastIndexOf("/"));
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -72,7 +75,8 @@ function runAsOwner(binary: string, args: readonly string[]): void {
   if (run.status !== 0) throw new Error(`${binary} ${args.join(" ")} failed:\n${run.stdout}${run.stderr}`);
 }
 
-function ownerIds(): { uid: number; gid: number } | undefined {
+/** The OS user and group clusters run as when the suite runs as root (initdb and postgres refuse root); undefined otherwise. */
+export function clusterOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string): number => Number(spawnSync("id", [flag, SUPERUSER], { encoding: "utf8" }).stdout.trim());
   const ids = { uid: id("-u"), gid: id("-g") };
@@ -98,7 +102,7 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
   requireBinary("psql", "postgresql-client-15");
 
   const root = mkdtempSync(join(tmpdir(), "pg-test-"));
-  const owner = ownerIds();
+  const owner = clusterOwner();
   if (owner) chownSync(root, owner.uid, owner.gid);
   const dataDir = join(root, "data");
   const logFile = join(root, "server.log");
@@ -151,6 +155,7 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     superuser: SUPERUSER,
     binDir,
     logFile,
+    dataDir,
     urlFor,
     createDatabase(prefix = "test") {
       const name = `${prefix}_${++databases}_${process.pid}`;

@@ -4,8 +4,10 @@ import type { Recorded } from "./harness.js";
 
 /** A container as either platform renders it, reduced to what the stack tests compare. */
 export interface RenderedContainer {
-  /** Service the container runs. */
-  readonly service: ServiceName;
+  /** Service the container runs, or the task for a run-to-completion container. */
+  readonly service: ServiceName | string;
+  /** Whether it serves or runs to completion. */
+  readonly kind: "service" | "task";
   /** Image reference. */
   readonly image: string;
   /** Resolved environment (secret references followed). */
@@ -34,12 +36,13 @@ function kubernetesContainers(resources: readonly Recorded[]): RenderedContainer
     return { ...decoded, ...(obj.inputs.stringData ?? {}) };
   };
   return resources
-    .filter((r) => ["Deployment", "StatefulSet"].includes(r.inputs?.kind))
+    .filter((r) => ["Deployment", "StatefulSet", "Job"].includes(r.inputs?.kind))
     .flatMap((r) => {
       const pod = r.inputs.spec.template.spec;
       const volumes = new Map<string, any>((pod.volumes ?? []).map((v: any) => [v.name, v]));
+      const kind = r.inputs.kind === "Job" ? "task" : "service";
       return (pod.containers as any[]).flatMap((c) => {
-        const service = serviceOfImage(c.image);
+        const service = kind === "task" ? String(c.name) : serviceOfImage(c.image);
         if (!service) return [];
         const env: Record<string, string> = {};
         for (const e of c.env ?? []) {
@@ -56,7 +59,7 @@ function kubernetesContainers(resources: readonly Recorded[]): RenderedContainer
           if (m.subPath) files[m.mountPath] = content[m.subPath] ?? "";
           else for (const [k, text] of Object.entries(content)) files[`${m.mountPath}/${k}`] = text;
         }
-        return [{ service, image: c.image, env, files, resource: r, spec: c }];
+        return [{ service, kind, image: c.image, env, files, resource: r, spec: c }];
       });
     });
 }
@@ -68,15 +71,16 @@ function dockerContainers(resources: readonly Recorded[]): RenderedContainer[] {
     .flatMap((r) => {
       const source = images.find((i) => [i.inputs.repoDigest, i.inputs.imageId, i.inputs.name].includes(r.inputs.image));
       const image = source ? String(source.inputs.name) : String(r.inputs.image);
-      const service = serviceOfImage(image);
+      const kind = r.inputs.attach ? "task" : "service";
+      const service = kind === "task" ? String(r.name).replace(/^supabase-/, "") : serviceOfImage(image);
       if (!service) return [];
       const env = Object.fromEntries(((r.inputs.envs ?? []) as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
       const files = Object.fromEntries(((r.inputs.uploads ?? []) as any[]).map((u) => [u.file, u.content ?? Buffer.from(u.contentBase64 ?? "", "base64").toString()]));
-      return [{ service, image, env, files, resource: r, spec: r.inputs }];
+      return [{ service, kind, image, env, files, resource: r, spec: r.inputs }];
     });
 }
 
-/** Every service container the program rendered, on either platform. */
+/** Every container the program rendered, services and tasks, on either platform. */
 export function renderedContainers(resources: readonly Recorded[]): RenderedContainer[] {
   return [...kubernetesContainers(resources), ...dockerContainers(resources)];
 }

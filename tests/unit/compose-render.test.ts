@@ -9,7 +9,7 @@ import { healthTest } from "../../stacks/platforms/docker/healthcheck.js";
 import { composeAddressing } from "../../stacks/platforms/compose/addressing.js";
 import { renderCompose } from "../../stacks/platforms/compose/index.js";
 import { SECRET_ENV_NAMES, SECRET_NAMES, type SecretName } from "../../stacks/secret-names.js";
-import { planServices } from "../../stacks/services/index.js";
+import { planServices, planTasks } from "../../stacks/services/index.js";
 import { holdsSecret, render } from "../../stacks/template.js";
 import { fixtureSpecs } from "./docker-fixture-specs.js";
 
@@ -149,11 +149,26 @@ describe.each(cases)("renderCompose (%s)", (_, specs) => {
 });
 
 describe("renderCompose on the planned specs", () => {
-  const { files } = renderCompose(planServices(config, composeAddressing()), config);
+  const tasks = planTasks(config, composeAddressing());
+  const { files } = renderCompose(planServices(config, composeAddressing()), config, tasks);
   const doc = parse(files["docker-compose.yml"]!) as { services: Record<string, any> };
 
   it("keeps Realtime reachable as its tenant host", () => {
     expect(doc.services["realtime"].networks.default.aliases).toEqual(["realtime-dev"]);
+  });
+
+  it("runs the database bootstrap once Postgres is healthy, and auth, rest and realtime only after it succeeded", () => {
+    const bootstrap = doc.services["db-bootstrap"];
+    expect(bootstrap.depends_on).toEqual({ postgres: { condition: "service_healthy" } });
+    expect(bootstrap.restart).toBe("no");
+    expect(bootstrap.healthcheck).toBeUndefined();
+    expect(bootstrap.volumes).toEqual(tasks[0]!.files.map((f) => `../${f.source}:${f.mountPath}:ro`));
+    expect(bootstrap.environment.PGOPTIONS).toMatch(/^-c bootstrap\.authenticator_password=\$\{AUTHENTICATOR_PASSWORD:\?[^}]*\} /);
+    expect(bootstrap.environment.PGPASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?[^}]*\}$/);
+    for (const name of ["auth", "rest", "realtime"]) {
+      expect(doc.services[name].depends_on["db-bootstrap"], name).toEqual({ condition: "service_completed_successfully" });
+    }
+    for (const name of ["postgres", "redis", "kong"]) expect(doc.services[name].depends_on?.["db-bootstrap"], name).toBeUndefined();
   });
 
   it("quotes strings YAML 1.1 would read as booleans", () => {

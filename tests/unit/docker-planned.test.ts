@@ -9,15 +9,16 @@ async function renderDev(preview: boolean) {
       const docker = await import("@pulumi/docker");
       const { loadConfig } = await import("../../stacks/load-config.js");
       const { StackSecrets } = await import("../../stacks/secrets.js");
-      const { planServices } = await import("../../stacks/services/index.js");
+      const { planServices, planTasks } = await import("../../stacks/services/index.js");
       const { DockerPlatform } = await import("../../stacks/platforms/docker/index.js");
       const { dockerAddressing } = await import("../../stacks/platforms/docker/addressing.js");
       const { config } = loadConfig();
       const secrets = new StackSecrets("supabase", { apiKeys: config.apiKeys });
       const specs = planServices(config, dockerAddressing());
-      const platform = new DockerPlatform("supabase", { specs, config, secrets: secrets.values }, { provider: new docker.Provider("docker", {}) });
+      const tasks = planTasks(config, dockerAddressing());
+      const platform = new DockerPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider: new docker.Provider("docker", {}) });
       const values = await Promise.all(SECRET_NAMES.map((n) => valueOf(secrets.values[n])));
-      return { specs, gatewayUrl: platform.gatewayUrl, secretValues: values.filter((v): v is string => !!v) };
+      return { specs, tasks, gatewayUrl: platform.gatewayUrl, secretValues: values.filter((v): v is string => !!v) };
     },
     { stack: "dev", preview },
   );
@@ -35,7 +36,7 @@ const stripSecrets = (value: unknown): unknown => {
 describe("DockerPlatform with the planned dev services", () => {
   it("renders a container per service: pinned, health-checked, only the gateway published, no secret in clear", async () => {
     const run = await renderDev(false);
-    const containers = run.resources.filter((r) => r.type === "docker:index/container:Container");
+    const containers = run.resources.filter((r) => r.type === "docker:index/container:Container" && !r.inputs.attach);
     expect(containers.map((c) => c.inputs.name).sort()).toEqual(run.result.specs.map((s) => `supabase-dev-${s.name}`).sort());
     for (const c of containers) {
       expect(c.inputs.image, c.name).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -56,6 +57,27 @@ describe("DockerPlatform with the planned dev services", () => {
 
   it("previews without errors", async () => {
     const run = await renderDev(true);
-    expect(run.resources.filter((r) => r.type === "docker:index/container:Container")).toHaveLength(run.result.specs.length);
+    expect(run.resources.filter((r) => r.type === "docker:index/container:Container")).toHaveLength(run.result.specs.length + run.result.tasks.length);
+  });
+
+  it("runs the database bootstrap once Postgres is healthy and starts its dependants only after it succeeded", async () => {
+    const run = await renderDev(false);
+    const containers = run.resources.filter((r) => r.type === "docker:index/container:Container");
+    const byName = (n: string) => containers.find((c) => c.inputs.name === `supabase-dev-${n}`)!;
+    const task = byName("db-bootstrap");
+    expect(task.inputs).toMatchObject({ attach: true, mustRun: false, restart: "no", logs: true });
+    expect(task.inputs.healthcheck).toBeUndefined();
+    expect(task.inputs.entrypoints.slice(0, 6)).toEqual(["psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1"]);
+    expect(task.inputs.uploads.map((u: { file: string }) => u.file)).toEqual(run.result.tasks[0]!.files.map((f) => f.mountPath));
+    expect(task.secretPaths).toContain("envs");
+    expect(task.options.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(/Container::supabase-postgres$/)]));
+    for (const dependant of ["auth", "rest", "realtime"]) {
+      const c = byName(dependant);
+      expect(c.options.dependencies, dependant).toEqual(expect.arrayContaining([expect.stringMatching(/Container::supabase-db-bootstrap$/)]));
+      expect(c.inputs.labels, dependant).toContainEqual({ label: "supabase.task.db-bootstrap", value: "succeeded" });
+    }
+    for (const independent of ["postgres", "redis", "kong"]) {
+      expect(byName(independent).inputs.labels.map((l: { label: string }) => l.label), independent).not.toContain("supabase.task.db-bootstrap");
+    }
   });
 });

@@ -37,7 +37,7 @@ beforeAll(async () => {
     const { DockerPlatform } = await import("../../stacks/platforms/docker/index.js");
     const provider = new docker.Provider("docker", {});
     const secrets = new StackSecrets("supabase", { apiKeys: config.apiKeys });
-    const platform = new DockerPlatform("supabase", { specs, config: { ...config, protectDatabase: true }, secrets: secrets.values }, { provider });
+    const platform = new DockerPlatform("supabase", { specs, tasks: [], config: { ...config, protectDatabase: true }, secrets: secrets.values }, { provider });
     const values = await Promise.all(SECRET_NAMES.map((n) => valueOf(secrets.values[n])));
     return { gatewayUrl: platform.gatewayUrl, values: values.filter((v): v is string => !!v) };
   });

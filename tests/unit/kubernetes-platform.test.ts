@@ -155,12 +155,12 @@ async function render(variant: Variant = {}, preview = false, source: SpecSource
         ? (Object.fromEntries(SECRET_NAMES.map((n) => [n, pulumi.secret(fixed[n] ?? `fixed-${n}-value`)])) as SecretValues)
         : new StackSecrets("supabase", { apiKeys: config.apiKeys }).values;
       const provider = new k8s.Provider("k8s", { namespace: NAMESPACE });
-      const { planServices } = await import("../../stacks/services/index.js");
+      const { planServices, planTasks } = await import("../../stacks/services/index.js");
       const { kubernetesAddressing } = await import("../../stacks/platforms/kubernetes/addressing.js");
       const specs = source === "planner" ? planServices(config, kubernetesAddressing(config.namespace)) : fixtureSpecs(config, variant);
       const platform = new KubernetesPlatform(
         "supabase",
-        { specs, config, secrets },
+        { specs, tasks: source === "planner" ? planTasks(config, kubernetesAddressing(config.namespace)) : [], config, secrets },
         { provider },
       );
       const values = await Promise.all(SECRET_NAMES.map((n) => valueOf(secrets[n])));
@@ -420,5 +420,44 @@ describe("stateful volumes", () => {
       "kubernetes:apps/v1:StatefulSet::supabase-postgres": ["spec.volumeClaimTemplates"],
       "kubernetes:apps/v1:StatefulSet::supabase-redis": ["spec.volumeClaimTemplates"],
     });
+  });
+});
+
+describe("the database bootstrap Job", () => {
+  const JOB = "kubernetes:batch/v1:Job";
+  const jobOf = (run: MockedRun<Rendered>) => named(kubernetesObjects(run.resources), JOB, "supabase-db-bootstrap");
+
+  it("runs once Postgres is ready, with its secrets from a Secret, before auth, rest and realtime", async () => {
+    const run = await render({}, false, "planner");
+    const objects = kubernetesObjects(run.resources);
+    const job = jobOf(run);
+    expect(job.inputs.metadata.name).toMatch(/^supabase-db-bootstrap-[0-9a-f]{8}$/);
+    expect(job.inputs.metadata.namespace).toBe(NAMESPACE);
+    expect(job.inputs.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 300 });
+    const pod = job.inputs.spec.template.spec;
+    expect(pod.restartPolicy).toBe("Never");
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const env = Object.fromEntries(pod.containers[0].env.map((e: { name: string }) => [e.name, e]));
+    for (const secret of ["PGPASSWORD", "PGOPTIONS"]) expect(env[secret].valueFrom.secretKeyRef.key, secret).toBe(secret);
+    expect(env.PGHOST.value).toBe(`db.${NAMESPACE}.svc.cluster.local`);
+    const configMap = named(objects, CONFIG_MAP, "supabase-db-bootstrap-files");
+    expect(Object.keys(configMap.inputs.data)).toEqual(expect.arrayContaining(["00-session.sql", "90-passwords.sql"]));
+    expect(pod.volumes).toContainEqual(expect.objectContaining({ configMap: expect.objectContaining({ name: configMap.inputs.metadata.name }) }));
+    expect(job.options.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(/StatefulSet::supabase-postgres$/)]));
+    for (const name of ["auth", "rest", "realtime"]) {
+      expect(named(objects, DEPLOYMENT, `supabase-${name}`).options.dependencies, name).toEqual(expect.arrayContaining([expect.stringMatching(/Job::supabase-db-bootstrap$/)]));
+    }
+    expect(named(objects, DEPLOYMENT, "supabase-kong").options.dependencies.some((d) => d.endsWith("Job::supabase-db-bootstrap"))).toBe(false);
+  });
+
+  it("is replaced, and so runs again, when a role password changes", async () => {
+    const envSecret = async (password: string) =>
+      jobOf(await render({ secrets: { authenticatorPassword: password } }, false, "planner")).inputs.spec.template.spec.containers[0].env.find(
+        (e: { name: string }) => e.name === "PGOPTIONS",
+      ).valueFrom.secretKeyRef.name;
+    const [before, same, changed] = [await envSecret("first-password-1"), await envSecret("first-password-1"), await envSecret("second-password-2")];
+    expect(same).toBe(before);
+    expect(changed).not.toBe(before);
+    expect(jobOf(await render({}, false, "planner")).options.replaceOnChanges).toEqual(["spec"]);
   });
 });

@@ -23,6 +23,8 @@ export interface ContainerInputs {
   readonly gatewayPort: number;
   /** Values of the stack's secrets. */
   readonly secrets: SecretValues;
+  /** Labels that resolve only once the tasks the service waits for have succeeded. */
+  readonly gates?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -62,7 +64,7 @@ export function containerArgs(i: ContainerInputs): docker.ContainerArgs {
     ...(security.nofile !== undefined ? { ulimits: [{ name: "nofile", soft: security.nofile, hard: security.nofile }] } : {}),
     ...(security.runAsUser !== undefined ? { user: String(security.runAsUser) } : {}),
     ...(readOnly ? { readOnly: true, tmpfs: { "/tmp": "rw,nosuid,nodev,size=64m" } } : {}),
-    labels: Object.entries(spec.logLabels).map(([label, value]) => ({ label, value })),
+    labels: Object.entries({ ...spec.logLabels, ...i.gates }).map(([label, value]) => ({ label, value })),
   };
 }
 

@@ -1,16 +1,19 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName, StackConfig } from "../../config.js";
-import type { ServiceSpec } from "../../model.js";
+import type { ServiceSpec, TaskSpec } from "../../model.js";
 import type { SecretValues } from "../../secrets.js";
 import { containerArgs } from "./container.js";
 import { dependencyOrder } from "../order.js";
 import { publicPort } from "./public-port.js";
+import { taskContainerArgs, taskGate, taskGateLabel } from "./task.js";
 
 /** Inputs of the Docker platform. */
 export interface DockerPlatformArgs {
   /** The planned services; each becomes one container. */
   readonly specs: readonly ServiceSpec[];
+  /** Run-to-completion steps, each a one-shot container between the service it follows and those it precedes. */
+  readonly tasks: readonly TaskSpec[];
   /** The validated stack configuration (env names resources, gatewayPort publishes the gateway). */
   readonly config: StackConfig;
   /** The stack's secrets, delivered as secret env and secret uploads. */
@@ -34,7 +37,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("supabase:docker:Platform", name, {}, opts);
-    const { specs, config, secrets } = args;
+    const { specs, tasks, config, secrets } = args;
     const prefix = `supabase-${config.env}`;
     const child = { parent: this };
     publicPort(specs);
@@ -42,13 +45,17 @@ export class DockerPlatform extends pulumi.ComponentResource {
     this.network = new docker.Network(`${name}-network`, { name: prefix }, child);
 
     const images = new Map<string, docker.RemoteImage>();
-    for (const image of new Set(specs.map((s) => s.image))) {
+    for (const image of new Set([...specs, ...tasks].map((s) => s.image))) {
       images.set(image, new docker.RemoteImage(`${name}-image-${slug(image)}`, { name: image, keepLocally: true }, child));
     }
 
     const volumes: docker.Volume[] = [];
     const containers: Partial<Record<ServiceName, docker.Container>> = {};
+    const taskRuns = new Map<string, { container: docker.Container; gate: pulumi.Output<string> }>();
     for (const spec of dependencyOrder(specs)) {
+      const waitsFor = tasks.filter((t) => t.before.includes(spec.name));
+      const notRun = waitsFor.find((t) => !taskRuns.has(t.name));
+      if (notRun) throw new Error(`task ${notRun.name} must run before ${spec.name} but follows ${notRun.after}, which starts later`);
       const volumeNames = new Map<string, pulumi.Output<string>>();
       for (const vol of spec.volumes) {
         const volume = new docker.Volume(
@@ -69,9 +76,19 @@ export class DockerPlatform extends pulumi.ComponentResource {
           volumes: volumeNames,
           gatewayPort: config.gatewayPort,
           secrets,
+          gates: Object.fromEntries(waitsFor.map((t) => [taskGateLabel(t), taskRuns.get(t.name)!.gate])),
         }),
-        { ...child, dependsOn: spec.dependsOn.map((dep) => containers[dep]!) },
+        { ...child, dependsOn: [...spec.dependsOn.map((dep) => containers[dep]!), ...waitsFor.map((t) => taskRuns.get(t.name)!.container)] },
       );
+      for (const task of tasks.filter((t) => t.after === spec.name)) {
+        const containerName = `${prefix}-${task.name}`;
+        const container = new docker.Container(
+          `${name}-${task.name}`,
+          taskContainerArgs({ task, name: containerName, image: images.get(task.image)!.imageId, network: this.network.name, secrets }),
+          { ...child, dependsOn: [containers[spec.name]!] },
+        );
+        taskRuns.set(task.name, { container, gate: taskGate(task, containerName, container) });
+      }
     }
     this.containers = containers;
     this.volumes = volumes;

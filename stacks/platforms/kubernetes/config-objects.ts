@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec, Template } from "../../model.js";
+import type { ContainerSpec, Template } from "../../model.js";
 import { resolve, type SecretValues } from "../../secrets.js";
 import { render } from "../../template.js";
 import { secretEnv } from "./env.js";
@@ -9,7 +9,7 @@ import { splitFiles } from "./files.js";
 /** Inputs to the objects that carry one service's secret env and files. */
 export interface ConfigObjectsArgs {
   /** The service. */
-  readonly spec: ServiceSpec;
+  readonly spec: ContainerSpec;
   /** Namespace of every object. */
   readonly namespace: pulumi.Input<string>;
   /** Labels of every object. */

@@ -1,6 +1,6 @@
 import type { types } from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec, Template } from "../../model.js";
+import type { ContainerSpec, Template } from "../../model.js";
 import { holdsSecret, render } from "../../template.js";
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -14,7 +14,7 @@ export function escapeExpansion(value: string): string {
 }
 
 /** The env entries that hold a secret, by variable name, in spec order. */
-export function secretEnv(spec: ServiceSpec): Record<string, Template> {
+export function secretEnv(spec: ContainerSpec): Record<string, Template> {
   const out: Record<string, Template> = {};
   for (const [name, value] of Object.entries(spec.env)) {
     if (typeof value === "string" || !holdsSecret(value)) continue;
@@ -28,7 +28,7 @@ export function secretEnv(spec: ServiceSpec): Record<string, Template> {
  * The container env in spec order: plain values inline, secret ones from `secretName` by variable name,
  * and the pod IP in `cluster.podIpEnv` when the spec forms a cluster.
  */
-export function containerEnv(spec: ServiceSpec, secretName: pulumi.Input<string> | undefined): types.input.core.v1.EnvVar[] {
+export function containerEnv(spec: ContainerSpec, secretName: pulumi.Input<string> | undefined): types.input.core.v1.EnvVar[] {
   const env: types.input.core.v1.EnvVar[] = Object.entries(spec.env).map(([name, value]) => {
     if (typeof value !== "string" && holdsSecret(value)) {
       if (secretName === undefined) throw new Error(`${spec.name}: env '${name}' holds a secret but no Secret was given`);

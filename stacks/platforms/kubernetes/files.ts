@@ -1,13 +1,13 @@
 import type { types } from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { FileSpec, ServiceSpec } from "../../model.js";
+import type { ContainerSpec, FileSpec } from "../../model.js";
 import { holdsSecret } from "../../template.js";
 
 /** Pod volume names the renderer reserves; spec volumes must not use them. */
 export const RESERVED_VOLUMES = { configFiles: "files-config", secretFiles: "files-secret", tmp: "tmp" } as const;
 
 /** The spec's files, split by whether their content holds a secret. */
-export function splitFiles(spec: ServiceSpec): { readonly plain: FileSpec[]; readonly secret: FileSpec[] } {
+export function splitFiles(spec: ContainerSpec): { readonly plain: FileSpec[]; readonly secret: FileSpec[] } {
   return {
     plain: spec.files.filter((f) => !holdsSecret(f.content)),
     secret: spec.files.filter((f) => holdsSecret(f.content)),
@@ -24,7 +24,7 @@ export interface FileObjectNames {
 
 /** Volumes and read-only mounts that place each file (a key of its ConfigMap or Secret) at its mount path. */
 export function fileMounts(
-  spec: ServiceSpec,
+  spec: ContainerSpec,
   names: FileObjectNames,
 ): { readonly volumes: types.input.core.v1.Volume[]; readonly volumeMounts: types.input.core.v1.VolumeMount[] } {
   const { plain, secret } = splitFiles(spec);

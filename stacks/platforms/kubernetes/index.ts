@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceName, StackConfig } from "../../config.js";
-import type { ServiceSpec } from "../../model.js";
+import type { ServiceSpec, TaskSpec } from "../../model.js";
 import type { SecretValues } from "../../secrets.js";
 import { kubernetesAddressing } from "./addressing.js";
 import { createConfigObjects } from "./config-objects.js";
 import { disruptionBudgetArgs, needsDisruptionBudget } from "./disruption.js";
 import { ingressArgs, publicEndpoint } from "./ingress.js";
+import { jobArgs } from "./job.js";
 import { serviceLabels, stackLabels, type LabelContext } from "./labels.js";
 import { dependencyOrder } from "../order.js";
 import { clusterServiceArgs, headlessServiceArgs, headlessServiceNames } from "./service.js";
@@ -16,6 +17,8 @@ import { deploymentArgs, statefulSetArgs, type WorkloadArgs } from "./workload.j
 export interface KubernetesPlatformArgs {
   /** The platform-neutral services to run. */
   readonly specs: readonly ServiceSpec[];
+  /** Run-to-completion steps, each a Job between the service it follows and those it precedes. */
+  readonly tasks: readonly TaskSpec[];
   /** The validated stack configuration (namespace, ingress, public URL, protection). */
   readonly config: StackConfig;
   /** The stack's secret values, delivered only through Kubernetes Secrets. */
@@ -37,7 +40,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("supabase:kubernetes:Platform", name, {}, opts);
-    const { specs, config, secrets } = args;
+    const { specs, tasks, config, secrets } = args;
     const labels: LabelContext = { instance: name, env: config.env };
     const child = { parent: this };
     const protect = { ...child, protect: config.protectDatabase };
@@ -47,6 +50,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     const namespace = this.namespace;
 
     const workloads = new Map<ServiceName, pulumi.Resource>();
+    const jobs = new Map<string, k8s.batch.v1.Job>();
     const clusterServices = new Map<ServiceName, k8s.core.v1.Service>();
     for (const spec of dependencyOrder(specs)) {
       const id = `${name}-${spec.name}`;
@@ -67,13 +71,26 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         envSecret: objects.envSecret?.metadata.name,
         files: { configMap: objects.fileConfigMap?.metadata.name, secret: objects.fileSecret?.metadata.name },
       };
-      const dependsOn = [account, ...spec.dependsOn.map((d) => workloads.get(d)!)];
+      const dependsOn = [account, ...spec.dependsOn.map((d) => workloads.get(d)!), ...tasksBefore(tasks, spec, jobs)];
       workloads.set(
         spec.name,
         spec.kind === "stateful"
           ? new k8s.apps.v1.StatefulSet(id, statefulSetArgs(workloadArgs), { ...protect, dependsOn, ignoreChanges: ["spec.volumeClaimTemplates"] })
           : new k8s.apps.v1.Deployment(id, deploymentArgs(workloadArgs), { ...child, dependsOn }),
       );
+      for (const task of tasks.filter((t) => t.after === spec.name)) {
+        const taskId = `${name}-${task.name}`;
+        const taskLabels = serviceLabels(task, labels);
+        const taskObjects = createConfigObjects(taskId, { spec: task, namespace, labels: taskLabels, secrets }, child);
+        const job = jobArgs({
+          task,
+          namespace,
+          labels,
+          envSecret: taskObjects.envSecret?.metadata.name,
+          files: { configMap: taskObjects.fileConfigMap?.metadata.name, secret: taskObjects.fileSecret?.metadata.name },
+        });
+        jobs.set(task.name, new k8s.batch.v1.Job(taskId, job, { ...child, dependsOn: [workloads.get(spec.name)!], replaceOnChanges: ["spec"] }));
+      }
       if (needsDisruptionBudget(spec)) {
         new k8s.policy.v1.PodDisruptionBudget(id, disruptionBudgetArgs(spec, namespace, labels), child);
       }
@@ -91,4 +108,15 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     this.publicHost = endpoint && new URL(config.publicUrl).hostname;
     this.registerOutputs({ namespace: this.namespace, addresses: this.addresses, publicHost: this.publicHost });
   }
+}
+
+/** The Jobs a service waits for; a task that should precede it but has not run yet is an ordering error. */
+function tasksBefore(tasks: readonly TaskSpec[], spec: ServiceSpec, jobs: ReadonlyMap<string, k8s.batch.v1.Job>): k8s.batch.v1.Job[] {
+  return tasks
+    .filter((t) => t.before.includes(spec.name))
+    .map((t) => {
+      const job = jobs.get(t.name);
+      if (!job) throw new Error(`task ${t.name} must run before ${spec.name} but follows ${t.after}, which starts later`);
+      return job;
+    });
 }

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from "../../model.js";
+import type { ContainerSpec } from "../../model.js";
 
 /** Who a set of labels belongs to. */
 export interface LabelContext {
@@ -25,16 +25,16 @@ export function stackLabels(ctx: LabelContext): Record<string, string> {
 }
 
 /** The immutable selector of a service's pods: stable across image changes. */
-export function selectorLabels(spec: ServiceSpec, ctx: LabelContext): Record<string, string> {
+export function selectorLabels(spec: ContainerSpec, ctx: LabelContext): Record<string, string> {
   return { "app.kubernetes.io/instance": ctx.instance, "app.kubernetes.io/component": spec.name };
 }
 
 /** Labels of every object that belongs to one service. */
-export function serviceLabels(spec: ServiceSpec, ctx: LabelContext): Record<string, string> {
+export function serviceLabels(spec: ContainerSpec, ctx: LabelContext): Record<string, string> {
   return { ...stackLabels(ctx), "app.kubernetes.io/name": applicationOf(spec.image), ...selectorLabels(spec, ctx) };
 }
 
 /** Labels of a service's pods: its log labels, overridden by the standard ones. */
-export function podLabels(spec: ServiceSpec, ctx: LabelContext): Record<string, string> {
+export function podLabels(spec: ContainerSpec, ctx: LabelContext): Record<string, string> {
   return { ...spec.logLabels, ...serviceLabels(spec, ctx) };
 }

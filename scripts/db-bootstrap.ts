@@ -1,0 +1,4 @@
+import { processOutput } from "./lib/report.js";
+import { runBootstrapCli } from "./migrate/bootstrap-cli.js";
+
+process.exitCode = await runBootstrapCli(process.argv.slice(2), process.env, processOutput());

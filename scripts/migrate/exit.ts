@@ -1,0 +1,29 @@
+import { UsageError } from "../lib/cli-args.js";
+import type { Output } from "../lib/report.js";
+
+/** Exit codes of the database CLIs. */
+export const EXIT = {
+  ok: 0,
+  /** The command ran and failed: SQL error, drift, lint findings, refused plan, unreachable server. */
+  failed: 1,
+  /** Bad command line; nothing was done. */
+  usage: 2,
+  /** Another run held the migration lock for longer than --lock-timeout; nothing was done. */
+  locked: 3,
+} as const;
+
+/** Raised when the migration lock could not be taken in time. */
+export class LockTimeoutError extends Error {
+  override readonly name = "LockTimeoutError";
+}
+
+/** Prints an error the way the CLIs do and returns the exit code it maps to. */
+export function failureExit(error: unknown, output: Output, command: string): number {
+  if (error instanceof UsageError) {
+    output.err(`${error.message}\n(run with --help for usage)`);
+    return EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  output.err(`${command} failed: ${message}`);
+  return error instanceof LockTimeoutError ? EXIT.locked : EXIT.failed;
+}
