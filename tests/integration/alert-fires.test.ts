@@ -7,11 +7,11 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerAddressing } from "../../stacks/platforms/docker/addressing.js";
 import { renderPrometheusConfig } from "../../stacks/monitoring/scrape-config.js";
+import { freePort } from "../../scripts/lib/free-port.js";
 import { requireBinary } from "../support/binaries.js";
 import { startPostgres, type PostgresServer } from "../support/postgres.js";
 import {
   committedRules,
-  freePort,
   keepScrapeJobs,
   metricNamesOf,
   PROMETHEUS_DIR,

@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { requireBinary } from "./binaries.js";
+import { freePort } from "../../scripts/lib/free-port.js";
 
 /** The committed Alertmanager directory: alertmanager.yml and templates/. */
 export const ALERTMANAGER_DIR = join(REPO_ROOT, "monitoring", "alertmanager");
@@ -110,19 +110,6 @@ export function stageConfig(options: StageOptions = {}): StagedConfig {
   const configFile = join(dir, "alertmanager.yml");
   writeFileSync(configFile, stringify(config));
   return { dir, configFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** A TCP port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 /** Starts the real Alertmanager on a free port with a staged config, clustering off, and waits until it is ready. */

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, chownSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireBinary } from "./binaries.js";
+import { freePort } from "../../scripts/lib/free-port.js";
 
 /** A throwaway PostgreSQL cluster started by a test suite. */
 export interface PostgresServer {
@@ -50,19 +50,6 @@ function postgresBinDir(): string {
   if (Number.isFinite(major)) return join(root, String(major), "bin");
   const initdb = requireBinary("initdb", DEBIAN_PACKAGE);
   return initdb.slice(0, initdb.lastIndexOf("/"));
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** The command line that runs a binary as the postgres OS user when we are root (initdb and postgres refuse root). */

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { requireBinary } from "./binaries.js";
+import { freePort } from "../../scripts/lib/free-port.js";
 
 /** monitoring/prometheus: rules/, tests/, exporters/ and the rendered examples. */
 export const PROMETHEUS_DIR = join(REPO_ROOT, "monitoring", "prometheus");
@@ -135,19 +135,6 @@ export interface StartExporterOptions {
 }
 
 const STARTUP_TIMEOUT_MS = 15_000;
-
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** Starts Prometheus on a free port with the given config and rules in a temp dir; `stop()` kills it and removes the dir. */
 export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusServer> {

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../stacks/config.js";
-import type { ServiceSpec } from "../../stacks/model.js";
 import { SECRET_NAMES } from "../../stacks/secret-names.js";
 import { holdsSecret } from "../../stacks/template.js";
 import { runMocked, valueOf, type Recorded } from "../support/harness.js";
@@ -18,7 +17,6 @@ const container = (service: string): Recorded => {
   if (!found) throw new Error(`no container for ${service}`);
   return found;
 };
-const spec = (name: string): ServiceSpec => specs.find((s) => s.name === name)!;
 
 /** Removes every subtree that arrived as a secret. */
 function withoutSecrets(value: unknown): unknown {
