@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Env } from "./secrets.js";
+import type { Env } from "../lib/secrets.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BACKUP_SCRIPT = fileURLToPath(new URL("../backup.ts", import.meta.url));

@@ -1,11 +1,12 @@
 import { UsageError } from "../lib/cli-args.js";
 import type { Output } from "../lib/report.js";
-import { parseArgs } from "./args.js";
+import { parseArgs } from "../lib/args.js";
 import { bootstrap, passwordsFromEnv, ROLE_PASSWORD_ENV, type BootstrapReport } from "./bootstrap.js";
 import type { CatalogChange } from "./catalog.js";
 import { connect, targetFromEnv } from "./connection.js";
-import { failureExit, EXIT } from "./exit.js";
-import type { Env } from "./secrets.js";
+import { EXIT } from "../lib/exit-codes.js";
+import { failureExit } from "./exit.js";
+import type { Env } from "../lib/secrets.js";
 
 const HELP = `Usage: npm run db:bootstrap -- [--dry-run] [--json]
 

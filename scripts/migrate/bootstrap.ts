@@ -5,7 +5,7 @@ import type pg from "pg";
 import { diffCatalog, snapshotCatalog, type CatalogChange } from "./catalog.js";
 import { runStatements } from "./execute.js";
 import { scramParameters, scramVerifier, PasswordFormatError } from "./scram.js";
-import { readSecret, SecretError, type Env } from "./secrets.js";
+import { readSecret, SecretError, type Env } from "../lib/secrets.js";
 import { splitStatements } from "./sql-statements.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));

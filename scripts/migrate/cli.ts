@@ -7,7 +7,8 @@ import { statusCommand } from "./command-status.js";
 import { upCommand } from "./command-up.js";
 import { verifyCommand } from "./command-verify.js";
 import type { CliContext, Command } from "./context.js";
-import { EXIT, failureExit } from "./exit.js";
+import { EXIT } from "../lib/exit-codes.js";
+import { failureExit } from "./exit.js";
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   new: newCommand,

@@ -1,9 +1,10 @@
 import { UsageError } from "../lib/cli-args.js";
-import { parseArgs, POSITIVE_INTEGER } from "./args.js";
+import { parseArgs } from "../lib/args.js";
+import { POSITIVE_INTEGER } from "./args.js";
 import { requireBackupCli, takeLogicalBackup } from "./backup.js";
 import { targetFromEnv } from "./connection.js";
 import { DIR_OPTION, LOCK_OPTION, lockTimeoutMs, migrationsDir, type Command } from "./context.js";
-import { EXIT } from "./exit.js";
+import { EXIT } from "../lib/exit-codes.js";
 import { inspect } from "./inspect.js";
 import { readLedger } from "./ledger.js";
 import { loadMigrations } from "./migration-file.js";

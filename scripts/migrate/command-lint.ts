@@ -1,8 +1,8 @@
 import { UsageError } from "../lib/cli-args.js";
-import { parseArgs, type ValueOption } from "./args.js";
+import { parseArgs, type ValueOption } from "../lib/args.js";
 import { targetFromEnv } from "./connection.js";
 import { DIR_OPTION, migrationsDir, type Command } from "./context.js";
-import { EXIT } from "./exit.js";
+import { EXIT } from "../lib/exit-codes.js";
 import { CATALOG_RULES, DEFAULT_EXPOSED_SCHEMAS, type CatalogFinding } from "./lint-catalog.js";
 import { FILE_RULES, lintMigration, type FileFinding } from "./lint-files.js";
 import { lintInScratch } from "./lint-scratch.js";

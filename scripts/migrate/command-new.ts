@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { UsageError } from "../lib/cli-args.js";
-import { parseArgs } from "./args.js";
+import { parseArgs } from "../lib/args.js";
 import { DIR_OPTION, migrationsDir, type Command } from "./context.js";
-import { EXIT } from "./exit.js";
+import { EXIT } from "../lib/exit-codes.js";
 import { FILE_NAME } from "./migration-file.js";
 
 const NAME = /^[a-z][a-z0-9_]{0,59}$/;

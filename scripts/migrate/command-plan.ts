@@ -1,7 +1,8 @@
 import { UsageError } from "../lib/cli-args.js";
-import { parseArgs, VERSION } from "./args.js";
+import { parseArgs } from "../lib/args.js";
+import { VERSION } from "./args.js";
 import { DIR_OPTION, migrationsDir, type Command } from "./context.js";
-import { EXIT } from "./exit.js";
+import { EXIT } from "../lib/exit-codes.js";
 import { inspect } from "./inspect.js";
 import type { Migration } from "./migration-file.js";
 import { pendingThrough, upRefusals } from "./plan.js";

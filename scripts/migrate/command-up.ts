@@ -1,9 +1,10 @@
 import { UsageError } from "../lib/cli-args.js";
-import { parseArgs, VERSION } from "./args.js";
+import { parseArgs } from "../lib/args.js";
+import { VERSION } from "./args.js";
 import { requireBackupCli, takeLogicalBackup } from "./backup.js";
 import { targetFromEnv } from "./connection.js";
 import { DIR_OPTION, LOCK_OPTION, lockTimeoutMs, migrationsDir, type Command } from "./context.js";
-import { EXIT } from "./exit.js";
+import { EXIT } from "../lib/exit-codes.js";
 import { readLedger } from "./ledger.js";
 import { loadMigrations } from "./migration-file.js";
 import { assess, pendingThrough, PlanError, requireKnownVersion, upRefusals } from "./plan.js";

@@ -1,7 +1,7 @@
 import { UsageError } from "../lib/cli-args.js";
-import { parseArgs } from "./args.js";
+import { parseArgs } from "../lib/args.js";
 import { DIR_OPTION, migrationsDir, type Command } from "./context.js";
-import { EXIT } from "./exit.js";
+import { EXIT } from "../lib/exit-codes.js";
 import { inspect } from "./inspect.js";
 import { describeDrift } from "./plan.js";
 

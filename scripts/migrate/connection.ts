@@ -1,23 +1,12 @@
 import pg from "pg";
-import { readSecret, type Env } from "./secrets.js";
+import { readSecret, type Env } from "../lib/secrets.js";
+import { ConnectionError, openClient, sslFromMode } from "../lib/pg-client.js";
 
 /** How to reach the database, and a description of it that never holds the password. */
 export interface ConnectionTarget {
   readonly config: pg.ClientConfig;
   /** `user@host:port/database`, safe to print. */
   readonly description: string;
-}
-
-/** Raised when the database cannot be reached; the message names the target and never the password. */
-export class ConnectionError extends Error {
-  override readonly name = "ConnectionError";
-}
-
-function sslFromMode(mode: string | undefined): pg.ClientConfig["ssl"] {
-  if (mode === undefined || mode === "disable" || mode === "allow" || mode === "prefer") return undefined;
-  if (mode === "require") return { rejectUnauthorized: false };
-  if (mode === "verify-ca" || mode === "verify-full") return { rejectUnauthorized: true };
-  throw new ConnectionError(`PGSSLMODE: got '${mode}'; expected one of disable, allow, prefer, require, verify-ca, verify-full`);
 }
 
 /** Reads the target from DATABASE_URL (or DATABASE_URL_FILE), else from PGHOST, PGPORT, PGUSER, PGPASSWORD (or PGPASSWORD_FILE), PGDATABASE, PGSSLMODE. */
@@ -60,15 +49,6 @@ export function withDatabase(target: ConnectionTarget, database: string): Connec
 }
 
 /** Opens a connection, turning failures into a ConnectionError that names the target. */
-export async function connect(target: ConnectionTarget): Promise<pg.Client> {
-  const client = new pg.Client(target.config);
-  // A dropped connection also fails the pending query, which reports it; unheard, this event would crash the process.
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw new ConnectionError(`cannot connect to ${target.description}: ${(error as Error).message}`);
-  }
-  return client;
+export function connect(target: ConnectionTarget): Promise<pg.Client> {
+  return openClient(target.config, target.description);
 }

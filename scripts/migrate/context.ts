@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Output } from "../lib/report.js";
-import { DIRECTORY, DURATION, parseDuration, type ValueOption } from "./args.js";
-import type { Env } from "./secrets.js";
+import { type ValueOption } from "../lib/args.js";
+import { DIRECTORY, DURATION, parseDuration } from "./args.js";
+import type { Env } from "../lib/secrets.js";
 
 /** What every db:migrate command runs with. */
 export interface CliContext {

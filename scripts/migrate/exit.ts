@@ -1,16 +1,6 @@
 import { UsageError } from "../lib/cli-args.js";
 import type { Output } from "../lib/report.js";
-
-/** Exit codes of the database CLIs. */
-export const EXIT = {
-  ok: 0,
-  /** The command ran and failed: SQL error, drift, lint findings, refused plan, unreachable server. */
-  failed: 1,
-  /** Bad command line; nothing was done. */
-  usage: 2,
-  /** Another run held the migration lock for longer than --lock-timeout; nothing was done. */
-  locked: 3,
-} as const;
+import { EXIT } from "../lib/exit-codes.js";
 
 /** Raised when the migration lock could not be taken in time. */
 export class LockTimeoutError extends Error {

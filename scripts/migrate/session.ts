@@ -6,7 +6,7 @@ import { ensureLedger, ledgerExists, recordRun, type AuditEntry, type RunResult 
 import { acquireMigrationLock, releaseMigrationLock } from "./lock.js";
 import { PlanError } from "./plan.js";
 import { MigrationFailedError } from "./runner.js";
-import type { Env } from "./secrets.js";
+import type { Env } from "../lib/secrets.js";
 
 /** What a locked command did, for the audit log. */
 export interface RunOutcome {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../scripts/lib/cli-args.js";
-import { DURATION, parseArgs, parseDuration, POSITIVE_INTEGER, VERSION } from "../../scripts/migrate/args.js";
+import { parseArgs } from "../../scripts/lib/args.js";
+import { DURATION, parseDuration, POSITIVE_INTEGER, VERSION } from "../../scripts/migrate/args.js";
 import { nextVersion, versionOf } from "../../scripts/migrate/command-new.js";
 
 const FLAGS = { switches: ["json"], options: { steps: POSITIVE_INTEGER, to: VERSION, "lock-timeout": DURATION } };

@@ -1,0 +1,80 @@
+/** One backup in the repository, as `pgbackrest info --output=json` describes it. */
+export interface PgbackrestBackup {
+  readonly label: string;
+  readonly type: "full" | "diff" | "incr";
+  readonly startTime: number;
+  readonly stopTime: number;
+  /** Size of the cluster the backup restores to, uncompressed. */
+  readonly databaseBytes: number;
+  /** Bytes this backup added to the repository (compressed, encrypted). */
+  readonly repositoryBytes: number;
+  readonly error: boolean;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** The state of one stanza. */
+export interface PgbackrestStanzaInfo {
+  /** 0 ok, 1 missing stanza path, 2 no valid backups, 3 missing stanza data, … (pgBackRest's status codes). */
+  readonly statusCode: number;
+  readonly statusMessage: string;
+  readonly cipher: string;
+  readonly backups: readonly PgbackrestBackup[];
+  readonly archiveMax?: string;
+}
+
+/** Raised when the info output is not what pgBackRest prints. */
+export class PgbackrestInfoError extends Error {
+  override readonly name = "PgbackrestInfoError";
+}
+
+type Json = Record<string, unknown>;
+
+const object = (value: unknown, what: string): Json => {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new PgbackrestInfoError(`unexpected pgbackrest info output: ${what} is not an object`);
+  return value as Json;
+};
+
+const num = (value: unknown): number => (typeof value === "number" ? value : 0);
+
+/** Parses `pgbackrest info --output=json` for one stanza; backups oldest first. */
+export function parseStanzaInfo(text: string, stanza: string): PgbackrestStanzaInfo {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new PgbackrestInfoError(`pgbackrest info printed no JSON: ${text.slice(0, 200)}`);
+  }
+  if (!Array.isArray(parsed)) throw new PgbackrestInfoError("unexpected pgbackrest info output: not a list of stanzas");
+  const entry = parsed.map((s, i) => object(s, `stanza ${i}`)).find((s) => s["name"] === stanza);
+  if (!entry) throw new PgbackrestInfoError(`pgbackrest info does not list stanza '${stanza}'`);
+  const status = object(entry["status"], "status");
+  const backups = (Array.isArray(entry["backup"]) ? entry["backup"] : []).map((raw, i): PgbackrestBackup => {
+    const b = object(raw, `backup ${i}`);
+    const timestamp = object(b["timestamp"], "backup timestamp");
+    const info = object(b["info"], "backup info");
+    const repository = object(info["repository"], "backup repository info");
+    const annotation = b["annotation"] === undefined ? {} : object(b["annotation"], "annotation");
+    return {
+      label: String(b["label"]),
+      type: b["type"] as PgbackrestBackup["type"],
+      startTime: num(timestamp["start"]),
+      stopTime: num(timestamp["stop"]),
+      databaseBytes: num(info["size"]),
+      repositoryBytes: num(repository["delta"]),
+      error: b["error"] === true,
+      annotations: Object.fromEntries(Object.entries(annotation).map(([k, v]) => [k, String(v)])),
+    };
+  });
+  const archives = Array.isArray(entry["archive"]) ? entry["archive"].map((a) => object(a, "archive")) : [];
+  const archiveMax = archives.map((a) => a["max"]).filter((m): m is string => typeof m === "string").sort().at(-1);
+  return {
+    statusCode: num(status["code"]),
+    statusMessage: String(status["message"] ?? ""),
+    cipher: String(entry["cipher"] ?? "none"),
+    backups,
+    ...(archiveMax !== undefined && { archiveMax }),
+  };
+}
+
+/** pgBackRest's status code for a stanza that has not been created yet. */
+export const MISSING_STANZA_CODES: readonly number[] = [1, 3];

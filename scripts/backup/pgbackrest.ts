@@ -1,0 +1,53 @@
+import { childEnv, captureProcess, runProcess, type RunResult } from "./run-process.js";
+import { PGBACKREST_SECRET_ENV } from "./pgbackrest-config.js";
+import type { PgbackrestTarget } from "./pgbackrest-args.js";
+import { parseStanzaInfo, type PgbackrestStanzaInfo } from "./pgbackrest-info.js";
+import { readSecret, SecretError, type Env } from "../lib/secrets.js";
+
+/** How to call pgBackRest: the binary, the config file and stanza, and the environment holding its secrets. */
+export interface Pgbackrest {
+  readonly binary: string;
+  readonly target: PgbackrestTarget;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Default location of the configuration file, as pgBackRest itself assumes. */
+export const DEFAULT_PGBACKREST_CONFIG = "/etc/pgbackrest/pgbackrest.conf";
+
+/**
+ * Builds the pgBackRest environment: PGBACKREST_* settings from ours (the cipher pass required, since the repository is
+ * always encrypted; `*_FILE` variants read here and passed on as values), plus PGPASSWORD when the cluster needs one.
+ */
+export function pgbackrestFromEnv(env: Env, target: PgbackrestTarget): Pgbackrest {
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith("PGBACKREST_") && !name.endsWith("_FILE") && !["PGBACKREST_CONFIG", "PGBACKREST_STANZA", "PGBACKREST_BIN"].includes(name) && value) settings[name] = value;
+  }
+  for (const name of Object.values(PGBACKREST_SECRET_ENV)) {
+    const value = readSecret(env, name);
+    if (value !== undefined) settings[name] = value;
+  }
+  if (!settings[PGBACKREST_SECRET_ENV.cipherPass]) {
+    throw new SecretError(`the pgBackRest repository is encrypted client-side: set ${PGBACKREST_SECRET_ENV.cipherPass} (or ${PGBACKREST_SECRET_ENV.cipherPass}_FILE) to its cipher pass`);
+  }
+  const password = readSecret(env, "PGPASSWORD");
+  return { binary: env["PGBACKREST_BIN"] || "pgbackrest", target, env: childEnv({ ...settings, ...(password !== undefined && { PGPASSWORD: password }) }, env) };
+}
+
+/** Runs one pgBackRest command, lines streamed to `onLine`; memory stays bounded. */
+export function runPgbackrest(pgbackrest: Pgbackrest, args: readonly string[], onLine?: (line: string) => void): Promise<RunResult> {
+  return runProcess(pgbackrest.binary, args, { env: pgbackrest.env, ...(onLine && { onLine }) });
+}
+
+/** The stanza's backups and status from `pgbackrest info --output=json`. */
+export async function stanzaInfo(pgbackrest: Pgbackrest): Promise<PgbackrestStanzaInfo> {
+  const { configPath, stanza } = pgbackrest.target;
+  const text = await captureProcess(pgbackrest.binary, [`--config=${configPath}`, `--stanza=${stanza}`, "--output=json", "--log-level-console=warn", "info"], pgbackrest.env);
+  return parseStanzaInfo(text, stanza);
+}
+
+/** An error for a failed pgBackRest command, with the last lines it printed. */
+export function pgbackrestFailure(command: string, result: RunResult): Error {
+  const lines = result.tail.filter((l) => /ERROR|WARN/.test(l)).slice(-5);
+  return new Error(`pgbackrest ${command} exited with ${result.code}${lines.length ? `:\n  ${lines.join("\n  ")}` : ""}`);
+}
