@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { parseConfig, PROJECT, SECRET_CONFIG_KEYS, type SecretConfigKey } from "../stacks/config.js";
 import { composeAddressing } from "../stacks/platforms/compose/addressing.js";
 import { renderCompose } from "../stacks/platforms/compose/index.js";
-import { planServices, planTasks } from "../stacks/services/index.js";
+import { planStack, planTasks } from "../stacks/services/index.js";
 import { readStackConfig, REPO_ROOT } from "../stacks/stack-files.js";
 import { runGenerator, type Generator } from "./lib/generated-files.js";
 import { runAsScript } from "./lib/run-cli.js";
@@ -21,7 +21,7 @@ export function generateComposeFiles(root = REPO_ROOT): Record<string, string> {
   const settings = Object.fromEntries(Object.entries(raw).filter(([key]) => !secret.has(key)));
   const config = parseConfig(settings, STACK, present);
   const addressing = composeAddressing();
-  return renderCompose(planServices(config, addressing), config, planTasks(config, addressing)).files;
+  return renderCompose(planStack(config, addressing), config, planTasks(config, addressing)).files;
 }
 
 /** compose/: docker-compose.yml, .env.example and files/, all generated. */

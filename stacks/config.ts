@@ -8,6 +8,25 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export const STATELESS_SERVICES = ["kong", "auth", "rest", "realtime"] as const;
 export type StatelessServiceName = (typeof STATELESS_SERVICES)[number];
 
+/** The monitoring stack the program deploys next to the core services when `monitoring.enabled` is true. */
+export const MONITORING_COMPONENTS = [
+  "prometheus",
+  "alertmanager",
+  "grafana",
+  "loki",
+  "alloy",
+  "pushgateway",
+  "postgres-exporter",
+  "redis-exporter",
+  "blackbox-exporter",
+  "node-exporter",
+] as const;
+export type MonitoringComponent = (typeof MONITORING_COMPONENTS)[number];
+
+/** Everything the program can run: the core services and the monitoring components. */
+export const COMPONENT_NAMES = [...SERVICE_NAMES, ...MONITORING_COMPONENTS] as const;
+export type ComponentName = ServiceName | MonitoringComponent;
+
 const CPU = /^(\d+m|\d+(\.\d{1,3})?)$/;
 const MEMORY = /^\d+(Ki|Mi|Gi|Ti)$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -41,18 +60,54 @@ const resourceSchema = z
   });
 export type Resources = z.infer<typeof resourceSchema>;
 
-const DEFAULT_RESOURCES: Record<ServiceName, Resources> = {
+const DEFAULT_RESOURCES: Record<ComponentName, Resources> = {
   kong: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
   auth: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
   rest: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
   realtime: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
   postgres: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } },
   redis: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  prometheus: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } },
+  alertmanager: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+  grafana: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  loki: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+  alloy: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  pushgateway: { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+  "postgres-exporter": { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+  "redis-exporter": { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+  "blackbox-exporter": { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+  "node-exporter": { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
 };
 
 const volumeSchema = z.strictObject({ size, storageClass: z.string().regex(DNS_LABEL, "a StorageClass name").optional() });
 
 const replicas = z.number().int("a whole number").min(1).max(50);
+const port = z.number().int().min(1).max(65535);
+
+const DEFAULT_MONITORING_STORAGE = {
+  prometheus: { size: "10Gi" },
+  alertmanager: { size: "1Gi" },
+  grafana: { size: "1Gi" },
+  loki: { size: "10Gi" },
+  pushgateway: { size: "100Mi" },
+};
+
+const monitoringSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    retention: z.string().regex(/^[1-9]\d*[hdwy]$/, "a Prometheus retention such as 15d, 720h or 2w").default("15d"),
+    grafanaPort: port.default(3001),
+    storage: z
+      .strictObject({
+        prometheus: volumeSchema.default(DEFAULT_MONITORING_STORAGE.prometheus),
+        alertmanager: volumeSchema.default(DEFAULT_MONITORING_STORAGE.alertmanager),
+        grafana: volumeSchema.default(DEFAULT_MONITORING_STORAGE.grafana),
+        loki: volumeSchema.default(DEFAULT_MONITORING_STORAGE.loki),
+        pushgateway: volumeSchema.default(DEFAULT_MONITORING_STORAGE.pushgateway),
+      })
+      .default(DEFAULT_MONITORING_STORAGE),
+  })
+  .default({ enabled: true, retention: "15d", grafanaPort: 3001, storage: DEFAULT_MONITORING_STORAGE });
 
 const fields = z.strictObject({
     platform: z.enum(["docker", "kubernetes"]),
@@ -65,7 +120,7 @@ const fields = z.strictObject({
       .string()
       .regex(/^(unix|tcp|ssh):\/\/.+/, "a Docker host URL such as unix:///var/run/docker.sock or ssh://user@host")
       .optional(),
-    gatewayPort: z.number().int().min(1).max(65535).default(8000),
+    gatewayPort: port.default(8000),
     ingress: z
       .strictObject({
         className: z.string().regex(DNS_LABEL, "an IngressClass name").default("nginx"),
@@ -75,7 +130,7 @@ const fields = z.strictObject({
     replicas: z
       .strictObject({ kong: replicas.default(1), auth: replicas.default(1), rest: replicas.default(1), realtime: replicas.default(1) })
       .default({ kong: 1, auth: 1, rest: 1, realtime: 1 }),
-    resources: z.partialRecord(z.enum(SERVICE_NAMES), resourceSchema).default({}),
+    resources: z.partialRecord(z.enum(COMPONENT_NAMES), resourceSchema).default({}),
     storage: z
       .strictObject({
         postgres: volumeSchema.default({ size: "10Gi" }),
@@ -145,7 +200,7 @@ const fields = z.strictObject({
         message: "at least kong.nginxWorkerConnections: every connection holds a file descriptor",
       })
       .default({ nginxWorkerProcesses: 2, nginxWorkerConnections: 16384, rlimitNofile: 65536 }),
-    images: z.partialRecord(z.enum(SERVICE_NAMES), image).default({}),
+    images: z.partialRecord(z.enum(COMPONENT_NAMES), image).default({}),
     apiKeys: z
       .strictObject({
         issuedAt: z.number().int().min(0),
@@ -154,10 +209,14 @@ const fields = z.strictObject({
       .refine((k) => k.expiresAt > k.issuedAt, { path: ["expiresAt"], message: "a time after apiKeys.issuedAt" })
       .default({ issuedAt: 1767225600, expiresAt: 2082758400 }),
     protectDatabase: z.boolean().default(true),
+    monitoring: monitoringSchema,
   });
 
 const schema = fields.superRefine((c, ctx) => {
     if (c.platform === "docker") {
+      if (c.monitoring.enabled && c.monitoring.grafanaPort === c.gatewayPort) {
+        ctx.addIssue({ code: "custom", path: ["monitoring", "grafanaPort"], input: c.monitoring.grafanaPort, message: "a host port other than gatewayPort" });
+      }
       for (const name of STATELESS_SERVICES) {
         if (c.replicas[name] !== 1) {
           ctx.addIssue({ code: "custom", path: ["replicas", name], input: c.replicas[name], message: "1: the docker platform runs one container per service" });
@@ -180,8 +239,8 @@ type Parsed = z.infer<typeof schema>;
 export interface StackConfig extends Omit<Parsed, "resources"> {
   /** The stack name, used as the `env` label (dev, staging, prod). */
   readonly env: string;
-  /** Requests and limits for every service, defaults merged with overrides. */
-  readonly resources: Record<ServiceName, Resources>;
+  /** Requests and limits for every component, defaults merged with overrides. */
+  readonly resources: Record<ComponentName, Resources>;
 }
 
 /** Raised when configuration is invalid; lists every problem at once. */
@@ -192,8 +251,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** Config keys that hold secrets; read with getSecret and never validated by value. */
-export const SECRET_CONFIG_KEYS = ["smtpPassword"] as const;
+/**
+ * Config keys that hold secrets; read with getSecret and never validated by value. The SMTP password is required
+ * with `smtp`; the Alertmanager receiver secrets are optional (an empty file when unset).
+ */
+export const SECRET_CONFIG_KEYS = ["smtpPassword", "slackWebhookUrl", "pagerdutyRoutingKey", "heartbeatToken"] as const;
 export type SecretConfigKey = (typeof SECRET_CONFIG_KEYS)[number];
 
 /** Config keys the program reads, with the types declared in Pulumi.yaml. */
@@ -211,8 +273,8 @@ export function parseConfig(raw: Record<string, unknown>, env: string, secretKey
   }
   if (!result.success || problems.length) throw new ConfigError(problems);
   const resources = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, result.data.resources[name] ?? DEFAULT_RESOURCES[name]]),
-  ) as Record<ServiceName, Resources>;
+    COMPONENT_NAMES.map((name) => [name, result.data.resources[name] ?? DEFAULT_RESOURCES[name]]),
+  ) as Record<ComponentName, Resources>;
   return { ...result.data, env, resources };
 }
 

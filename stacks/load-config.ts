@@ -5,8 +5,8 @@ import { CONFIG_KEYS, PROJECT, SECRET_CONFIG_KEYS, parseConfig, type SecretConfi
 export interface LoadedConfig {
   /** Validated settings with defaults applied. */
   readonly config: StackConfig;
-  /** SMTP password, when set. */
-  readonly smtpPassword?: pulumi.Output<string>;
+  /** The secret config values that are set. */
+  readonly secrets: Partial<Record<SecretConfigKey, pulumi.Output<string>>>;
 }
 
 /** Reads every project key from the Pulumi config and validates it before any resource exists. */
@@ -22,10 +22,13 @@ export function loadConfig(): LoadedConfig {
     const text = cfg.get(key);
     if (text !== undefined && text !== "") raw[key] = decode(text);
   }
-  const smtpPassword = cfg.getSecret("smtpPassword");
-  const present = new Set<SecretConfigKey>(smtpPassword === undefined ? [] : ["smtpPassword"]);
-  const config = parseConfig(raw, pulumi.getStack(), present);
-  return smtpPassword === undefined ? { config } : { config, smtpPassword };
+  const secrets: Partial<Record<SecretConfigKey, pulumi.Output<string>>> = {};
+  for (const key of SECRET_CONFIG_KEYS) {
+    const value = cfg.getSecret(key);
+    if (value !== undefined) secrets[key] = value;
+  }
+  const config = parseConfig(raw, pulumi.getStack(), new Set(Object.keys(secrets) as SecretConfigKey[]));
+  return { config, secrets };
 }
 
 function decode(text: string): unknown {

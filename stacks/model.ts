@@ -1,4 +1,4 @@
-import type { Resources, ServiceName } from "./config.js";
+import type { ComponentName, Resources } from "./config.js";
 import type { SecretName } from "./secret-names.js";
 
 /** A reference to one generated secret, resolved by each platform renderer. */
@@ -21,6 +21,8 @@ export interface PortSpec {
   readonly port: number;
   /** True only for the gateway's client-facing port: published on the Docker host, routed by the Ingress. */
   readonly public?: boolean;
+  /** Host port on which Docker publishes this port on 127.0.0.1 only, for an operator; never routed on Kubernetes. */
+  readonly loopbackPort?: number;
 }
 
 /** How a platform checks a container. */
@@ -125,34 +127,45 @@ export interface ContainerSpec {
   readonly cluster?: ClusterSpec;
 }
 
+/**
+ * How a service is replicated. Stateful services keep volumes and run as one ordered replica; a per-node service
+ * runs once on every node (a DaemonSet on Kubernetes; the one container of the Docker host).
+ */
+export type ServiceKind = "stateless" | "stateful" | "per-node";
+
 /** Everything a platform needs to run one service, and nothing platform-specific. */
 export interface ServiceSpec extends ContainerSpec {
-  /** Logical service name. */
-  readonly name: ServiceName;
+  /** Logical name: a core service or a monitoring component. */
+  readonly name: ComponentName;
   /** The DNS label peers use to reach the service (Realtime's doubles as its tenant id). */
   readonly host: string;
-  /** Stateful services keep volumes and run as one ordered replica. */
-  readonly kind: "stateless" | "stateful";
+  /** How the service is replicated. */
+  readonly kind: ServiceKind;
   /** Ports the service listens on. */
   readonly ports: readonly PortSpec[];
   /** Liveness and readiness checks. */
   readonly health: HealthSpec;
-  /** Desired replicas (1 for stateful services). */
+  /** Desired replicas (1 for stateful services; a per-node service runs one per node instead). */
   readonly replicas: number;
   /** Persistent volumes. */
   readonly volumes: readonly VolumeSpec[];
   /** Services that must be healthy before this one starts. */
-  readonly dependsOn: readonly ServiceName[];
+  readonly dependsOn: readonly ComponentName[];
   /** Metrics endpoint, when the service exposes one. */
   readonly metrics?: MetricsSpec;
+  /**
+   * Reads the logs of every container of the stack: Docker mounts the engine socket read-only; Kubernetes lets the
+   * pod's own ServiceAccount token get, list and watch pods and read pods/log in the namespace.
+   */
+  readonly logCollector?: boolean;
 }
 
 /** A run-to-completion step: it runs once a service is ready, and the services that need it start after it succeeds. */
 export interface TaskSpec extends ContainerSpec {
   /** The service that must be ready before the task runs. */
-  readonly after: ServiceName;
+  readonly after: ComponentName;
   /** Services that start only once the task has succeeded. */
-  readonly before: readonly ServiceName[];
+  readonly before: readonly ComponentName[];
   /** Seconds one run may take before it counts as failed. */
   readonly timeoutSeconds: number;
 }

@@ -7,7 +7,7 @@ import { dockerAddressing } from "./platforms/docker/addressing.js";
 import { KubernetesPlatform } from "./platforms/kubernetes/index.js";
 import { kubernetesAddressing } from "./platforms/kubernetes/addressing.js";
 import { StackSecrets } from "./secrets.js";
-import { planServices, planTasks } from "./services/index.js";
+import { planStack, planTasks } from "./services/index.js";
 
 /** The stack outputs. */
 export interface StackOutputs {
@@ -19,14 +19,16 @@ export interface StackOutputs {
   readonly serviceRoleKey: pulumi.Output<string>;
   /** Dashboard basic-auth password: a secret output. */
   readonly dashboardPassword: pulumi.Output<string>;
+  /** Password of Grafana's admin user: a secret output. */
+  readonly grafanaAdminPassword: pulumi.Output<string>;
   /** Platform the stack runs on. */
   readonly platform: string;
 }
 
 /** Validates config, generates secrets, plans every service and renders it to the configured platform. */
 export function createStack(): StackOutputs {
-  const { config, smtpPassword } = loadConfig();
-  const secrets = new StackSecrets("supabase", smtpPassword ? { apiKeys: config.apiKeys, smtpPassword } : { apiKeys: config.apiKeys });
+  const { config, secrets: provided } = loadConfig();
+  const secrets = new StackSecrets("supabase", { apiKeys: config.apiKeys, provided });
   if (config.platform === "kubernetes") {
     const provider = new k8s.Provider("kubernetes", {
       ...(config.kubeContext ? { context: config.kubeContext } : {}),
@@ -34,12 +36,12 @@ export function createStack(): StackOutputs {
       enableServerSideApply: true,
     });
     const addressing = kubernetesAddressing(config.namespace);
-    const [specs, tasks] = [planServices(config, addressing), planTasks(config, addressing)];
+    const [specs, tasks] = [planStack(config, addressing), planTasks(config, addressing)];
     new KubernetesPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider });
   } else {
     const provider = new docker.Provider("docker", config.dockerHost ? { host: config.dockerHost } : {});
     const addressing = dockerAddressing();
-    const [specs, tasks] = [planServices(config, addressing), planTasks(config, addressing)];
+    const [specs, tasks] = [planStack(config, addressing), planTasks(config, addressing)];
     new DockerPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider });
   }
   return {
@@ -47,6 +49,7 @@ export function createStack(): StackOutputs {
     anonKey: pulumi.unsecret(secrets.values.anonKey),
     serviceRoleKey: secrets.values.serviceRoleKey,
     dashboardPassword: secrets.values.dashboardPassword,
+    grafanaAdminPassword: secrets.values.grafanaAdminPassword,
     platform: config.platform,
   };
 }

@@ -14,6 +14,12 @@ export const SECRET_NAMES = [
   "redisPassword",
   "dashboardPassword",
   "smtpPassword",
+  "monitorPassword",
+  "grafanaAdminPassword",
+  "grafanaSecretKey",
+  "slackWebhookUrl",
+  "pagerdutyRoutingKey",
+  "heartbeatToken",
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
@@ -33,4 +39,10 @@ export const SECRET_ENV_NAMES: Readonly<Record<SecretName, string>> = {
   redisPassword: "REDIS_PASSWORD",
   dashboardPassword: "DASHBOARD_PASSWORD",
   smtpPassword: "SMTP_PASSWORD",
+  monitorPassword: "SUPABASE_MONITOR_PASSWORD",
+  grafanaAdminPassword: "GRAFANA_ADMIN_PASSWORD",
+  grafanaSecretKey: "GRAFANA_SECRET_KEY",
+  slackWebhookUrl: "SLACK_WEBHOOK_URL",
+  pagerdutyRoutingKey: "PAGERDUTY_ROUTING_KEY",
+  heartbeatToken: "HEARTBEAT_TOKEN",
 };

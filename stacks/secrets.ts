@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { SecretConfigKey } from "./config.js";
 import { signApiKey, signHs256 } from "./keys.js";
 import type { EnvValue } from "./model.js";
 import type { SecretName } from "./secret-names.js";
@@ -12,8 +13,8 @@ export type SecretValues = Readonly<Record<SecretName, pulumi.Output<string>>>;
 export interface StackSecretsArgs {
   /** Fixed iat/exp of the anon and service_role keys, so they stay stable across deploys. */
   readonly apiKeys: { readonly issuedAt: number; readonly expiresAt: number };
-  /** SMTP password from stack config, when SMTP is configured. */
-  readonly smtpPassword?: pulumi.Input<string>;
+  /** Secrets the operator sets in stack config (SMTP password, Alertmanager receiver secrets); an unset one is empty. */
+  readonly provided?: Partial<Record<SecretConfigKey, pulumi.Input<string>>>;
 }
 
 /** Generates every secret with @pulumi/random and derives the API keys; all results are wrapped in pulumi.secret. */
@@ -30,6 +31,7 @@ export class StackSecrets extends pulumi.ComponentResource {
     const jwtSecret = password("jwt-secret", 64);
     const metricsJwtSecret = password("metrics-jwt-secret", 64);
     const keyClaims = args.apiKeys;
+    const provided = (key: SecretConfigKey): pulumi.Output<string> => pulumi.secret(pulumi.output(args.provided?.[key] ?? ""));
     this.values = {
       jwtSecret,
       anonKey: pulumi.secret(jwtSecret.apply((s) => signApiKey({ role: "anon", secret: s, ...keyClaims }))),
@@ -46,7 +48,13 @@ export class StackSecrets extends pulumi.ComponentResource {
       ),
       redisPassword: password("redis-password", 40),
       dashboardPassword: password("dashboard-password", 32),
-      smtpPassword: pulumi.secret(pulumi.output(args.smtpPassword ?? "")),
+      smtpPassword: provided("smtpPassword"),
+      monitorPassword: password("monitor-password", 40),
+      grafanaAdminPassword: password("grafana-admin-password", 32),
+      grafanaSecretKey: password("grafana-secret-key", 40),
+      slackWebhookUrl: provided("slackWebhookUrl"),
+      pagerdutyRoutingKey: provided("pagerdutyRoutingKey"),
+      heartbeatToken: provided("heartbeatToken"),
     };
     this.registerOutputs({});
   }

@@ -11,7 +11,8 @@ BEGIN
   FOR role_name IN
     SELECT rolname FROM pg_catalog.pg_roles
     WHERE rolname IN ('authenticator', 'supabase_auth_admin', 'supabase_admin', 'supabase_storage_admin',
-                      'supabase_functions_admin', 'supabase_replication_admin', 'supabase_read_only_user', 'pgbouncer')
+                      'supabase_functions_admin', 'supabase_replication_admin', 'supabase_read_only_user', 'pgbouncer',
+                      'supabase_monitor')
     ORDER BY rolname
   LOOP
     wanted := nullif(current_setting(format('bootstrap.%s_password', role_name), true), '');

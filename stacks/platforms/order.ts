@@ -1,11 +1,11 @@
-import type { ServiceName } from "../config.js";
+import type { ComponentName } from "../config.js";
 import type { ServiceSpec } from "../model.js";
 
 /** The specs ordered so each comes after the services it depends on; throws on unknown dependencies and cycles. */
 export function dependencyOrder(specs: readonly ServiceSpec[]): ServiceSpec[] {
   const byName = new Map(specs.map((s) => [s.name, s]));
-  const done = new Set<ServiceName>();
-  const visiting: ServiceName[] = [];
+  const done = new Set<ComponentName>();
+  const visiting: ComponentName[] = [];
   const out: ServiceSpec[] = [];
   const visit = (spec: ServiceSpec): void => {
     if (done.has(spec.name)) return;

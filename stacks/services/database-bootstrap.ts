@@ -1,14 +1,11 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import type { StackConfig } from "../config.js";
-import type { Addressing, FileSpec, TaskSpec } from "../model.js";
-import { REPO_ROOT } from "../stack-files.js";
+import type { ComponentName, StackConfig } from "../config.js";
+import type { Addressing, TaskSpec } from "../model.js";
 import { ref, tpl } from "../template.js";
 import { imageFor } from "../versions.js";
 import { DATABASE_NAME } from "./database-url.js";
 import { ENDPOINTS } from "./endpoints.js";
 import { POSTGRES_UID } from "./postgres.js";
-import { readRepoFile } from "./repo-file.js";
+import { repoDirectoryFiles } from "./repo-file.js";
 
 const SOURCE_DIR = "sql/bootstrap";
 const MOUNT_DIR = "/bootstrap";
@@ -19,10 +16,12 @@ const RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "50
 /**
  * Re-applies sql/bootstrap/ (roles, schemas, grants, publication, role passwords) with the image's psql, in one
  * transaction, whenever its SQL or a password changes: a password changed in config reaches its role before the
- * services that log in with it start. Passwords travel as session settings in PGOPTIONS, a secret env value.
+ * services that log in with it start (the monitoring role's exporter among them). Passwords travel as session
+ * settings in PGOPTIONS, a secret env value.
  */
 export function planDatabaseBootstrap(config: StackConfig, addressing: Addressing): TaskSpec {
-  const files = bootstrapFiles();
+  const files = repoDirectoryFiles(SOURCE_DIR, MOUNT_DIR, ".sql");
+  const before: ComponentName[] = ["auth", "rest", "realtime", ...(config.monitoring.enabled ? (["postgres-exporter"] as const) : [])];
   return {
     name: "db-bootstrap",
     image: imageFor("postgres", config.images),
@@ -35,21 +34,14 @@ export function planDatabaseBootstrap(config: StackConfig, addressing: Addressin
       PGAPPNAME: "db-bootstrap",
       PGCONNECT_TIMEOUT: "10",
       PGPASSWORD: tpl`${ref("postgresPassword")}`,
-      PGOPTIONS: tpl`-c bootstrap.authenticator_password=${ref("authenticatorPassword")} -c bootstrap.supabase_auth_admin_password=${ref("authAdminPassword")} -c bootstrap.supabase_admin_password=${ref("postgresPassword")}`,
+      PGOPTIONS: tpl`-c bootstrap.authenticator_password=${ref("authenticatorPassword")} -c bootstrap.supabase_auth_admin_password=${ref("authAdminPassword")} -c bootstrap.supabase_admin_password=${ref("postgresPassword")} -c bootstrap.supabase_monitor_password=${ref("monitorPassword")}`,
     },
     resources: RESOURCES,
     files,
     logLabels: { service: "db-bootstrap", env: config.env },
     security: { runAsUser: POSTGRES_UID, readOnlyRootFilesystem: true },
     after: "postgres",
-    before: ["auth", "rest", "realtime"],
+    before,
     timeoutSeconds: 300,
   };
-}
-
-function bootstrapFiles(): FileSpec[] {
-  return readdirSync(join(REPO_ROOT, SOURCE_DIR))
-    .filter((name) => name.endsWith(".sql"))
-    .sort()
-    .map((name) => ({ name, mountPath: `${MOUNT_DIR}/${name}`, content: [readRepoFile(`${SOURCE_DIR}/${name}`)], source: `${SOURCE_DIR}/${name}` }));
 }

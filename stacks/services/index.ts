@@ -3,12 +3,13 @@ import type { Addressing, ServiceSpec, TaskSpec } from "../model.js";
 import { planAuth } from "./auth.js";
 import { planDatabaseBootstrap } from "./database-bootstrap.js";
 import { planKong } from "./kong.js";
+import { planMonitoring } from "./monitoring/index.js";
 import { planPostgres } from "./postgres.js";
 import { planRealtime } from "./realtime.js";
 import { planRedis } from "./redis.js";
 import { planRest } from "./rest.js";
 
-/** Every service of the stack, in dependency order: postgres, redis, auth, rest, realtime, kong. */
+/** The core services, in dependency order: postgres, redis, auth, rest, realtime, kong. */
 export function planServices(config: StackConfig, addressing: Addressing): ServiceSpec[] {
   return [
     planPostgres(config),
@@ -18,6 +19,12 @@ export function planServices(config: StackConfig, addressing: Addressing): Servi
     planRealtime(config, addressing),
     planKong(config, addressing),
   ];
+}
+
+/** Everything the stack runs: the core services, then the monitoring components when monitoring is enabled. */
+export function planStack(config: StackConfig, addressing: Addressing): ServiceSpec[] {
+  const services = planServices(config, addressing);
+  return [...services, ...planMonitoring(config, addressing, services)];
 }
 
 /** The run-to-completion steps of the stack: the database bootstrap. */

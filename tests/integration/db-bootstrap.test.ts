@@ -91,6 +91,20 @@ describe("sql/bootstrap on vanilla PostgreSQL", () => {
     await withClient(url, (c) => bootstrap(c, { passwords: passwordMap() }));
   });
 
+  it("creates the monitoring role as a pg_monitor member without superuser, logging in with its password", async () => {
+    const url = server.createDatabase("monitor");
+    await withClient(url, (c) => bootstrap(c, { passwords: new Map([...passwordMap(), ["supabase_monitor", "monitor-pw"]]) }));
+    const [role] = await rows<{ rolcanlogin: boolean; rolsuper: boolean; monitor: boolean }>(
+      url,
+      "SELECT rolcanlogin, rolsuper, pg_has_role('supabase_monitor', 'pg_monitor', 'USAGE') AS monitor FROM pg_roles WHERE rolname = 'supabase_monitor'",
+    );
+    expect(role).toEqual({ rolcanlogin: true, rolsuper: false, monitor: true });
+    const walFiles = await withClient({ host: "127.0.0.1", port: server.port, user: "supabase_monitor", password: "monitor-pw", database: "postgres" }, async (c) =>
+      (await c.query<{ n: string }>("SELECT count(*) AS n FROM pg_ls_waldir()")).rows[0]!.n,
+    );
+    expect(Number(walFiles)).toBeGreaterThan(0);
+  });
+
   it("computes the same SCRAM verifier PostgreSQL stores", async () => {
     const stored = await withClient(server.url, async (c) => {
       await c.query("DROP ROLE IF EXISTS scram_probe");

@@ -2,12 +2,18 @@ import { isSecret } from "@pulumi/pulumi";
 import { jwtVerify } from "jose";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SERVICE_NAMES } from "../../stacks/config.js";
+import { COMPONENT_NAMES, SERVICE_NAMES, parseConfig, type StackConfig } from "../../stacks/config.js";
+import { renderRealtimeLimitRules } from "../../stacks/monitoring/realtime-limit-rules.js";
+import { stackPrometheusConfig } from "../../stacks/monitoring/stack-prometheus.js";
+import { dockerAddressing } from "../../stacks/platforms/docker/addressing.js";
+import { kubernetesAddressing } from "../../stacks/platforms/kubernetes/addressing.js";
 import type { StackOutputs } from "../../stacks/program.js";
-import { STACK_NAMES } from "../../stacks/stack-files.js";
-import { runMocked, valueOf, type MockedRun } from "../support/harness.js";
-import { plaintextSecrets, stringLeaves } from "../support/inspect.js";
+import { planServices } from "../../stacks/services/index.js";
+import { readStackConfig, STACK_NAMES } from "../../stacks/stack-files.js";
+import { runMocked, valueOf, type MockedRun, type Recorded } from "../support/harness.js";
+import { plaintextSecrets, stringLeaves, underSecret } from "../support/inspect.js";
 import { kubernetesObjects, validateKubernetesObject } from "../support/kubernetes.js";
+import { documentedMounts, mountedFiles } from "../support/monitoring-mounts.js";
 import { renderedContainers, type RenderedContainer } from "../support/workloads.js";
 
 interface Evaluated {
@@ -19,13 +25,13 @@ interface Evaluated {
   readonly serviceRoleKey: string;
 }
 
-async function evaluate(stack: (typeof STACK_NAMES)[number], preview = false): Promise<Evaluated> {
+async function evaluate(stack: (typeof STACK_NAMES)[number], preview = false, config: Record<string, unknown> = {}): Promise<Evaluated> {
   const run = await runMocked(
     async () => {
       const { createStack } = await import("../../stacks/program.js");
       return createStack();
     },
-    { stack, preview },
+    { stack, preview, config },
   );
   const anonKey = (await valueOf(run.result.anonKey)) ?? "";
   const serviceRoleKey = (await valueOf(run.result.serviceRoleKey)) ?? "";
@@ -38,14 +44,50 @@ function container(e: Evaluated, service: string): RenderedContainer {
   return found;
 }
 
+/** Whether the file at `mountPath` reaches the container as a secret: a Secret volume, or a secret upload only its user reads. */
+function fileIsSecret(c: RenderedContainer, mountPath: string): boolean {
+  if (c.resource.type.startsWith("kubernetes:")) {
+    const mount = (c.spec.volumeMounts as { name: string; mountPath: string }[]).find((m) => m.mountPath === mountPath);
+    const volume = (c.resource.inputs.spec.template.spec.volumes as { name: string; secret?: unknown }[]).find((v) => v.name === mount?.name);
+    return volume?.secret !== undefined;
+  }
+  const uploads = c.spec.uploads as { file: string; permissions: string }[];
+  const index = uploads.findIndex((u) => u.file === mountPath);
+  return index >= 0 && uploads[index]!.permissions === "0440" && underSecret(`uploads[${index}].content`, c.resource.secretPaths);
+}
+
+/** The stack's validated config and its platform's addressing, as the program computes them. */
+function stackConfig(stack: (typeof STACK_NAMES)[number]): { config: StackConfig; addressing: ReturnType<typeof dockerAddressing> } {
+  const config = parseConfig(readStackConfig(stack).raw, stack);
+  return { config, addressing: config.platform === "kubernetes" ? kubernetesAddressing(config.namespace) : dockerAddressing() };
+}
+
+/** Every host:port Prometheus is configured to reach (alerting and static targets, DNS-discovered names), except itself and the probed public URL. */
+function prometheusTargets(prometheusYml: string): { static: string[]; dns: { name: string; port: number }[] } {
+  const doc = parse(prometheusYml) as {
+    alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+    scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[];
+  };
+  const jobs = doc.scrape_configs.filter((j) => j.job_name !== "blackbox");
+  return {
+    static: [...doc.alerting.alertmanagers.flatMap((a) => a.static_configs), ...jobs.flatMap((j) => j.static_configs ?? [])]
+      .flatMap((c) => c.targets)
+      .filter((t) => !t.startsWith("localhost:")),
+    dns: jobs.flatMap((j) => (j.dns_sd_configs ?? []).flatMap((d) => d.names.map((name) => ({ name, port: d.port })))),
+  };
+}
+
+const ofKind = (e: Evaluated, kind: string): Recorded[] => kubernetesObjects(e.run.resources).filter((r) => r.inputs.kind === kind);
+
 describe.each(STACK_NAMES)("stack %s under Pulumi mocks", (stack) => {
   let e: Evaluated;
   beforeAll(async () => {
     e = await evaluate(stack);
   });
 
-  it("runs all six services", () => {
-    expect(new Set(e.containers.map((c) => c.service))).toEqual(new Set(SERVICE_NAMES));
+  it("runs the six core services and every monitoring component", () => {
+    expect(new Set(e.containers.map((c) => c.service))).toEqual(new Set(COMPONENT_NAMES));
+    expect(e.containers).toHaveLength(COMPONENT_NAMES.length);
   });
 
   it("gives every resource a unique URN", () => {
@@ -158,5 +200,141 @@ describe.each(STACK_NAMES)("stack %s under Pulumi mocks", (stack) => {
   it("completes a preview, where outputs are unknown", async () => {
     const preview = await evaluate(stack, true);
     expect(preview.run.resources.length).toBe(e.run.resources.length);
+  });
+
+  it("mounts every committed monitoring file at its documented path, verbatim", () => {
+    const platform = stack === "dev" ? "docker" : "kubernetes";
+    for (const [component, source, mountPath] of documentedMounts(platform)) {
+      const files = mountedFiles(source, mountPath);
+      expect(files.length, source).toBeGreaterThan(0);
+      for (const file of files) expect(container(e, component).files[file.mountPath], `${component} ${file.mountPath}`).toBe(file.text);
+    }
+    expect(container(e, "postgres-exporter").spec[stack === "dev" ? "command" : "args"]).toContain("--extend.query-path=/etc/postgres-exporter/queries.yml");
+  });
+
+  it("mounts the Prometheus config generated from the stack's specs, its generated rules and the Realtime token as a secret", async () => {
+    const { config, addressing } = stackConfig(stack);
+    const prometheus = container(e, "prometheus");
+    expect(prometheus.files["/etc/prometheus/prometheus.yml"]).toBe(stackPrometheusConfig(config, planServices(config, addressing), addressing));
+    expect(prometheus.files["/etc/prometheus/rules/realtime-limits.generated.yml"]).toBe(renderRealtimeLimitRules(config));
+    const tokenPath = "/etc/prometheus/secrets/realtimeMetricsToken";
+    expect(fileIsSecret(prometheus, tokenPath)).toBe(true);
+    const metricsSecret = new TextEncoder().encode(container(e, "realtime").env["METRICS_JWT_SECRET"]);
+    expect((await jwtVerify(prometheus.files[tokenPath]!, metricsSecret, { issuer: "supabase" })).payload.role).toBe("metrics");
+    expect(prometheus.env).toEqual({});
+  });
+
+  it("scrapes only components the stack deploys, finding replicas through headless Services on Kubernetes", () => {
+    const targets = prometheusTargets(container(e, "prometheus").files["/etc/prometheus/prometheus.yml"]!);
+    const hosts = new Set(targets.static.map((t) => t.split(/[.:]/)[0]));
+    for (const host of ["alertmanager", "grafana", "loki", "alloy", "pushgateway", "postgres-exporter", "redis-exporter"]) expect(hosts, host).toContain(host);
+    if (stack === "dev") {
+      const aliases = new Set(e.containers.flatMap((c) => (c.spec.networksAdvanced as { aliases?: string[] }[]).flatMap((n) => n.aliases ?? [])));
+      for (const target of targets.static) expect(aliases, target).toContain(target.split(":")[0]);
+      expect(targets.dns).toEqual([]);
+      return;
+    }
+    const services = ofKind(e, "Service").map((s) => s.inputs);
+    const service = (address: string) => services.find((s) => s.metadata.name === address.split(".")[0]);
+    for (const target of targets.static) {
+      const [address, port] = target.split(":");
+      expect(service(address!)?.spec.ports.map((p: { port: number }) => String(p.port)), target).toContain(port);
+    }
+    expect(targets.dns.map((d) => d.name.split(".")[0]).sort()).toEqual(
+      expect.arrayContaining(["auth-headless", "kong-headless", "node-exporter", "rest-headless"]),
+    );
+    for (const { name, port } of targets.dns) {
+      expect(service(name)?.spec.clusterIP, name).toBe("None");
+      expect(service(name)?.spec.ports.map((p: { port: number }) => p.port), name).toContain(port);
+    }
+  });
+
+  it("delivers Alertmanager's receiver secrets only as files, empty when not configured", () => {
+    const alertmanager = container(e, "alertmanager");
+    for (const name of ["slack-webhook-url", "pagerduty-routing-key", "heartbeat-token"]) {
+      const path = `/etc/alertmanager/secrets/${name}`;
+      expect(alertmanager.files[path], path).toBe("");
+      expect(fileIsSecret(alertmanager, path), path).toBe(true);
+    }
+    expect(alertmanager.env).toEqual({});
+  });
+
+  it("keeps Grafana's anonymous access off and reads its admin password only from a secret file", async () => {
+    const grafana = container(e, "grafana");
+    const password = (await valueOf(e.run.result.grafanaAdminPassword)) ?? "";
+    expect(await isSecret(e.run.result.grafanaAdminPassword)).toBe(true);
+    expect(password.length).toBeGreaterThanOrEqual(32);
+    expect(grafana.env).toMatchObject({
+      GF_AUTH_ANONYMOUS_ENABLED: "false",
+      GF_USERS_ALLOW_SIGN_UP: "false",
+      GF_SECURITY_ADMIN_PASSWORD__FILE: "/run/secrets/grafana/admin-password",
+      GF_SECURITY_SECRET_KEY__FILE: "/run/secrets/grafana/secret-key",
+    });
+    expect(Object.keys(grafana.env).filter((k) => /ADMIN_PASSWORD$|SECRET_KEY$/.test(k))).toEqual([]);
+    expect(Object.values(grafana.env)).not.toContain(password);
+    expect(grafana.files["/run/secrets/grafana/admin-password"]).toBe(password);
+    for (const path of ["/run/secrets/grafana/admin-password", "/run/secrets/grafana/secret-key"]) expect(fileIsSecret(grafana, path), path).toBe(true);
+  });
+
+  it("connects postgres_exporter as the pg_monitor role the bootstrap gives its password, after the bootstrap", () => {
+    const bootstrap = e.tasks[0]!;
+    const monitorPassword = /-c bootstrap\.supabase_monitor_password=(\S+)/.exec(bootstrap.env["PGOPTIONS"]!)?.[1];
+    const url = new URL(container(e, "postgres-exporter").env["DATA_SOURCE_NAME"]!);
+    expect(url.username).toBe("supabase_monitor");
+    expect(decodeURIComponent(url.password)).toBe(monitorPassword);
+    expect(container(e, "redis-exporter").env["REDIS_PASSWORD"]).toBe(container(e, "redis").env["REDIS_PASSWORD"]);
+    expect(container(e, "postgres-exporter").resource.options.dependencies).toEqual(
+      expect.arrayContaining([expect.stringMatching(/(Job|Container)::supabase-db-bootstrap$/)]),
+    );
+  });
+
+  it("gives only the log collector access to other containers' logs, and publishes only Kong and Grafana (on loopback) on Docker", () => {
+    if (stack === "dev") {
+      const ports = (c: RenderedContainer) => (c.spec.ports ?? []) as { ip: string; external: number }[];
+      const published = e.containers.flatMap((c) => ports(c).map((p) => `${c.service} ${p.ip}:${p.external}`));
+      expect(published.sort()).toEqual(["grafana 127.0.0.1:3001", "kong 0.0.0.0:8000"]);
+      const socketMounts = e.containers.filter((c) => (c.spec.volumes as { hostPath?: string }[]).some((v) => v.hostPath !== undefined));
+      expect(socketMounts.map((c) => c.service)).toEqual(["alloy"]);
+      expect(container(e, "alloy").spec.volumes).toContainEqual({ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true });
+      return;
+    }
+    const tokenMounted = e.containers.filter((c) => c.resource.inputs.spec.template.spec.automountServiceAccountToken !== false).map((c) => c.service);
+    expect(tokenMounted).toEqual(["alloy"]);
+    expect(ofKind(e, "Role").map((r) => r.inputs.rules)).toEqual([
+      [
+        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
+      ],
+    ]);
+    const [binding] = ofKind(e, "RoleBinding");
+    expect(binding?.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: "alloy", namespace: expect.any(String) }]);
+    expect(binding?.inputs.roleRef.name).toBe(ofKind(e, "Role")[0]?.inputs.metadata.name);
+    expect(ofKind(e, "DaemonSet").map((d) => d.inputs.metadata.name)).toEqual(["node-exporter"]);
+    expect(ofKind(e, "Ingress")).toHaveLength(1);
+  });
+});
+
+describe.each(["dev", "prod"] as const)("stack %s with monitoring disabled", (stack) => {
+  let e: Evaluated;
+  beforeAll(async () => {
+    e = await evaluate(stack, false, { monitoring: { enabled: false } });
+  });
+
+  it("runs only the six core services", () => {
+    expect(new Set(e.containers.map((c) => c.service))).toEqual(new Set(SERVICE_NAMES));
+    const monitoring = e.run.resources.filter(
+      (r) => !r.type.startsWith("random:") && /grafana|prometheus|alertmanager|loki|alloy|exporter|pushgateway/.test(r.name),
+    );
+    expect(monitoring.map((r) => r.urn)).toEqual([]);
+  });
+});
+
+describe("an Alertmanager receiver secret set in stack config", () => {
+  const webhook = "https://hooks.slack.example/services/T0000/B0000/abcdefghijklmnopqrstuvwx";
+
+  it.each(["dev", "prod"] as const)("reaches only Alertmanager's secret file (%s)", async (stack) => {
+    const e = await evaluate(stack, false, { slackWebhookUrl: webhook });
+    expect(container(e, "alertmanager").files["/etc/alertmanager/secrets/slack-webhook-url"]).toBe(webhook);
+    for (const r of e.run.resources) expect(plaintextSecrets(r, [webhook]).map((l) => `${r.urn} ${l.path}`)).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
-import type { ServiceName } from "../../stacks/config.js";
+import type { ComponentName } from "../../stacks/config.js";
 import { IMAGES } from "../../stacks/versions.js";
 import type { Recorded } from "./harness.js";
 
 /** A container as either platform renders it, reduced to what the stack tests compare. */
 export interface RenderedContainer {
-  /** Service the container runs, or the task for a run-to-completion container. */
-  readonly service: ServiceName | string;
+  /** Component the container runs, or the task for a run-to-completion container. */
+  readonly service: ComponentName | string;
   /** Whether it serves or runs to completion. */
   readonly kind: "service" | "task";
   /** Image reference. */
@@ -22,8 +22,8 @@ export interface RenderedContainer {
 
 const imageRepo = (image: string): string => image.replace(/[:@].*$/, "");
 
-function serviceOfImage(image: string): ServiceName | undefined {
-  const entries = Object.entries(IMAGES) as [ServiceName, string][];
+function serviceOfImage(image: string): ComponentName | undefined {
+  const entries = Object.entries(IMAGES) as [ComponentName, string][];
   return entries.find(([, pinned]) => image === pinned || image.startsWith(`${pinned}@`) || imageRepo(image) === imageRepo(pinned))?.[0];
 }
 
@@ -36,7 +36,7 @@ function kubernetesContainers(resources: readonly Recorded[]): RenderedContainer
     return { ...decoded, ...(obj.inputs.stringData ?? {}) };
   };
   return resources
-    .filter((r) => ["Deployment", "StatefulSet", "Job"].includes(r.inputs?.kind))
+    .filter((r) => ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(r.inputs?.kind))
     .flatMap((r) => {
       const pod = r.inputs.spec.template.spec;
       const volumes = new Map<string, any>((pod.volumes ?? []).map((v: any) => [v.name, v]));

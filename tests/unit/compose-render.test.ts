@@ -9,7 +9,7 @@ import { healthTest } from "../../stacks/platforms/docker/healthcheck.js";
 import { composeAddressing } from "../../stacks/platforms/compose/addressing.js";
 import { renderCompose } from "../../stacks/platforms/compose/index.js";
 import { SECRET_ENV_NAMES, SECRET_NAMES, type SecretName } from "../../stacks/secret-names.js";
-import { planServices, planTasks } from "../../stacks/services/index.js";
+import { planServices, planStack, planTasks } from "../../stacks/services/index.js";
 import { holdsSecret, render } from "../../stacks/template.js";
 import { fixtureSpecs } from "./docker-fixture-specs.js";
 
@@ -29,6 +29,7 @@ function interpolate(text: string, env: Record<string, string>): string {
 
 const cases: [string, ServiceSpec[]][] = [
   ["planned specs", planServices(config, composeAddressing())],
+  ["planned specs with monitoring", planStack(config, composeAddressing())],
   ["fixture specs", fixtureSpecs()],
 ];
 
@@ -72,12 +73,22 @@ describe.each(cases)("renderCompose (%s)", (_, specs) => {
     }
   });
 
-  it("publishes only the public port, at GATEWAY_PORT", () => {
+  it("publishes the public port at GATEWAY_PORT and loopback ports on 127.0.0.1 only", () => {
     const published = specs.filter((s) => service(s).ports);
-    expect(published.map((s) => s.name)).toEqual(specs.filter((s) => s.ports.some((p) => p.public)).map((s) => s.name));
+    expect(published.map((s) => s.name)).toEqual(specs.filter((s) => s.ports.some((p) => p.public || p.loopbackPort !== undefined)).map((s) => s.name));
     for (const s of published) {
-      const port = s.ports.find((p) => p.public)!.port;
-      expect(service(s).ports).toEqual([`0.0.0.0:\${GATEWAY_PORT:-${config.gatewayPort}}:${port}`]);
+      const expected = s.ports.flatMap((p) => {
+        if (p.public) return [`0.0.0.0:\${GATEWAY_PORT:-${config.gatewayPort}}:${p.port}`];
+        return p.loopbackPort === undefined ? [] : [`127.0.0.1:${p.loopbackPort}:${p.port}`];
+      });
+      expect(service(s).ports).toEqual(expected);
+    }
+  });
+
+  it("mounts the Docker socket read-only into the log collector only", () => {
+    for (const s of specs) {
+      const socket = ((service(s).volumes ?? []) as string[]).filter((v) => v.includes("docker.sock"));
+      expect(socket, s.name).toEqual(s.logCollector ? ["/var/run/docker.sock:/var/run/docker.sock:ro"] : []);
     }
   });
 

@@ -24,6 +24,19 @@ describe("parseConfig", () => {
     expect(c.protectDatabase).toBe(true);
   });
 
+  it("deploys monitoring by default, with resources and images for every component", () => {
+    const c = parseConfig({ platform: "docker" }, "dev");
+    expect(c.monitoring).toMatchObject({ enabled: true, retention: "15d", grafanaPort: 3001, storage: { prometheus: { size: "10Gi" }, loki: { size: "10Gi" } } });
+    const tuned = parseConfig(
+      { ...k8s, monitoring: { enabled: false }, resources: { prometheus: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } } },
+      "prod",
+    );
+    expect(tuned.monitoring).toMatchObject({ enabled: false, retention: "15d" });
+    expect(tuned.resources.prometheus.limits.memory).toBe("4Gi");
+    expect(tuned.resources["node-exporter"].limits.memory).toBe("128Mi");
+    expect(parseConfig({ platform: "docker", images: { grafana: "grafana/grafana:12.2.1" } }, "dev").images.grafana).toBe("grafana/grafana:12.2.1");
+  });
+
   it("keeps per-service resource overrides and defaults for the rest", () => {
     const c = parseConfig({ ...k8s, resources: { kong: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } } } }, "prod");
     expect(c.resources.kong.limits.cpu).toBe("2");
@@ -55,6 +68,10 @@ describe("parseConfig", () => {
     ["localhost on kubernetes", { ...k8s, publicUrl: "http://localhost:8000" }, /supabase:publicUrl: got "http:\/\/localhost:8000"; expected the public host name of the Ingress/],
     ["unknown key", { platform: "docker", replica: 2 }, /supabase: unknown key 'replica'/],
     ["wrong type", { platform: "docker", protectDatabase: "yes" }, /supabase:protectDatabase: got "yes"; expected boolean/],
+    ["retention without a unit", { platform: "docker", monitoring: { retention: "15" } }, /supabase:monitoring\.retention: got "15"; expected a Prometheus retention such as 15d/],
+    ["grafana on the gateway's port", { platform: "docker", monitoring: { grafanaPort: 8000 } }, /supabase:monitoring\.grafanaPort: got 8000; expected a host port other than gatewayPort/],
+    ["bad monitoring volume", { ...k8s, monitoring: { storage: { loki: { size: "lots" } } } }, /supabase:monitoring\.storage\.loki\.size: got "lots"; expected a storage size/],
+    ["unknown monitoring key", { platform: "docker", monitoring: { grafana: true } }, /supabase:monitoring: unknown key 'grafana'/],
   ];
 
   it.each(bad)("rejects %s, naming key, value and what is allowed", (_name, raw, pattern) => {

@@ -204,7 +204,7 @@ describe("KubernetesPlatform under mocks", () => {
   it("renders the expected inventory with unique URNs through the explicit provider", () => {
     expect(new Set(run.resources.map((r) => r.urn)).size).toBe(run.resources.length);
     const counts = Object.fromEntries([...new Set(objects.map((r) => r.type))].map((t) => [t.split(":").pop(), kind(objects, t).length]));
-    expect(counts).toEqual({ Namespace: 1, ServiceAccount: 5, Service: 8, Secret: 5, ConfigMap: 1, Deployment: 3, StatefulSet: 2, PodDisruptionBudget: 2, Ingress: 1 });
+    expect(counts).toEqual({ Namespace: 1, ServiceAccount: 5, Service: 9, Secret: 5, ConfigMap: 1, Deployment: 3, StatefulSet: 2, PodDisruptionBudget: 2, Ingress: 1 });
     for (const r of objects) expect(r.provider, r.urn).toMatch(/pulumi:providers:kubernetes::k8s::/);
     expect(run.resources.find((r) => r.type === "supabase:kubernetes:Platform")).toBeDefined();
   });
@@ -266,7 +266,7 @@ describe("KubernetesPlatform under mocks", () => {
     expect(named(objects, SECRET, "supabase-redis-files").inputs.stringData["redis.conf"]).toMatch(/^requirepass \w+/);
   });
 
-  it("names each ClusterIP Service after its host, adding headless Services for peers and StatefulSets only", () => {
+  it("names each ClusterIP Service after its host, adding headless Services for peers, StatefulSets and scraped services only", () => {
     const services = kind(objects, SERVICE).map((s) => s.inputs);
     for (const spec of run.result.specs) {
       const svc = services.find((s) => s.metadata.name === spec.host);
@@ -274,7 +274,7 @@ describe("KubernetesPlatform under mocks", () => {
       expect(svc.spec.ports.map((p: { name: string }) => p.name)).toEqual(spec.ports.map((p) => p.name));
     }
     const headless = services.filter((s) => s.spec.clusterIP === "None");
-    expect(headless.map((s) => s.metadata.name).sort()).toEqual(["db-headless", "realtime-peers", "redis-headless"]);
+    expect(headless.map((s) => s.metadata.name).sort()).toEqual(["db-headless", "kong-headless", "realtime-peers", "redis-headless"]);
     for (const s of headless) expect(s.spec.publishNotReadyAddresses).toBe(true);
     expect(named(objects, STATEFUL_SET, "supabase-postgres").inputs.spec.serviceName).toBe("db-headless");
     expect(run.result.addresses).toMatchObject({ postgres: `db.${NAMESPACE}.svc.cluster.local`, realtime: `realtime-dev.${NAMESPACE}.svc.cluster.local` });

@@ -1,7 +1,10 @@
 import fc from "fast-check";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import { describe, expect, it } from "vitest";
 import type { ServiceName } from "../../stacks/config.js";
 import type { ServiceSpec } from "../../stacks/model.js";
@@ -11,12 +14,13 @@ import { containerEnv, escapeExpansion, secretEnv } from "../../stacks/platforms
 import { fileMounts, splitFiles } from "../../stacks/platforms/kubernetes/files.js";
 import { ingressArgs, publicEndpoint } from "../../stacks/platforms/kubernetes/ingress.js";
 import { applicationOf, podLabels, selectorLabels } from "../../stacks/platforms/kubernetes/labels.js";
+import { logReaderBindingArgs, logReaderRoleArgs } from "../../stacks/platforms/kubernetes/log-access.js";
 import { scrapeAnnotations } from "../../stacks/platforms/kubernetes/metrics.js";
 import { dependencyOrder } from "../../stacks/platforms/order.js";
 import { probesFor } from "../../stacks/platforms/kubernetes/probes.js";
 import { containerSecurityContext, podSecurityContext } from "../../stacks/platforms/kubernetes/security.js";
-import { governingServiceName, headlessServiceNames } from "../../stacks/platforms/kubernetes/service.js";
-import { deploymentArgs, statefulSetArgs } from "../../stacks/platforms/kubernetes/workload.js";
+import { clusterServiceArgs, governingServiceName, headlessServiceNames } from "../../stacks/platforms/kubernetes/service.js";
+import { daemonSetArgs, deploymentArgs, statefulSetArgs } from "../../stacks/platforms/kubernetes/workload.js";
 import { ref, tpl } from "../../stacks/template.js";
 
 const labels = { instance: "supabase", env: "test" };
@@ -207,6 +211,29 @@ describe("workloads", () => {
     expect(model.spec!.template.spec!.containers[0]!.volumeMounts).toContainEqual({ name: "data", mountPath: "/var/lib/postgresql/data" });
   });
 
+  it("renders a valid DaemonSet for a per-node service, replaced one node at a time, without spread constraints", () => {
+    const model = new DaemonSet(daemonSetArgs({ spec: spec({ kind: "per-node", replicas: 3 }), namespace: "supa", labels, files: {} }) as never);
+    model.validate();
+    expect(model.spec?.updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } });
+    expect(model.spec!.template.spec!.topologySpreadConstraints).toBeUndefined();
+    expect(() => daemonSetArgs({ spec: spec(), namespace: "supa", labels, files: {} })).toThrow(/per-node services only/);
+    expect(() => deploymentArgs({ spec: spec({ kind: "per-node" }), namespace: "supa", labels, files: {} })).toThrow(/stateless services only/);
+  });
+
+  it("mounts a ServiceAccount token only into a log collector, whose Role reads pods and their logs in the namespace", () => {
+    const collector = spec({ name: "alloy", host: "alloy", logCollector: true });
+    const podSpecOf = (s: ServiceSpec) => deploymentArgs({ spec: s, namespace: "supa", labels, files: {} }).spec;
+    expect(podSpecOf(collector)).toMatchObject({ template: { spec: { automountServiceAccountToken: true } } });
+    expect(podSpecOf(spec())).toMatchObject({ template: { spec: { automountServiceAccountToken: false } } });
+    const role = new Role(logReaderRoleArgs(collector, "supa", labels) as never);
+    role.validate();
+    expect(role.rules?.flatMap((r) => r.verbs.map((v) => `${r.resources?.join(",")}:${v}`))).toEqual(["pods:get", "pods:list", "pods:watch", "pods/log:get"]);
+    const binding = new RoleBinding(logReaderBindingArgs(collector, "supa", labels) as never);
+    binding.validate();
+    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata?.name });
+    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "alloy", namespace: "supa" }]);
+  });
+
   it("refuses volumes on stateless services and reserved volume names", () => {
     const vol = { name: "tmp", mountPath: "/x", size: "1Gi" };
     expect(() => deploymentArgs({ spec: spec({ volumes: [vol] }), namespace: "supa", labels, files: {} })).toThrow(/persistent volumes/);
@@ -228,6 +255,17 @@ describe("services, budgets and ingress", () => {
     const clustered = spec({ kind: "stateful", cluster: { peersHost: "auth-peers", podIpEnv: "IP" } });
     expect(headlessServiceNames(clustered)).toEqual(["auth-peers"]);
     expect(governingServiceName(clustered)).toBe("auth-peers");
+  });
+
+  it("adds the governing headless Service through which Prometheus finds a scraped service's replicas", () => {
+    const scraped = spec({ metrics: { port: "http", path: "/metrics" } });
+    expect(headlessServiceNames(scraped)).toEqual(["auth-headless"]);
+    expect(headlessServiceNames({ ...scraped, cluster: { peersHost: "auth-peers", podIpEnv: "IP" } })).toEqual(["auth-peers"]);
+  });
+
+  it("gives a per-node service a headless Service, so its name resolves to every node's pod", () => {
+    expect(clusterServiceArgs(spec({ kind: "per-node" }), "supa", labels).spec).toMatchObject({ clusterIP: "None" });
+    expect(clusterServiceArgs(spec(), "supa", labels).spec).toMatchObject({ type: "ClusterIP" });
   });
 
   it("budgets only replicated stateless services", () => {

@@ -17,6 +17,12 @@ const HOW_TO_GENERATE: Readonly<Record<SecretName, string>> = {
   redisPassword: "Redis password: openssl rand -hex 20",
   dashboardPassword: "password of the gateway's dashboard basic auth: openssl rand -hex 16",
   smtpPassword: "password of your SMTP server; leave empty when SMTP is not configured",
+  monitorPassword: "password of the supabase_monitor role (postgres_exporter): openssl rand -hex 20",
+  grafanaAdminPassword: "password of Grafana's admin user: openssl rand -hex 16",
+  grafanaSecretKey: "key Grafana encrypts stored datasource secrets with: openssl rand -hex 20",
+  slackWebhookUrl: "Slack incoming-webhook URL for Alertmanager's chat receiver; empty disables Slack notifications",
+  pagerdutyRoutingKey: "PagerDuty Events API v2 routing key for Alertmanager's pager receiver; empty disables paging",
+  heartbeatToken: "bearer token of the dead-man's-switch heartbeat (see monitoring/alertmanager/alertmanager.yml); may stay empty",
 };
 
 /** The `.env.example` text: every secret with an empty value and how to make it, then the plain settings. */

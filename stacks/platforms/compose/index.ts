@@ -4,6 +4,7 @@ import type { FileSpec, ServiceSpec, TaskSpec } from "../../model.js";
 import { holdsSecret, render } from "../../template.js";
 import { healthTest } from "../docker/healthcheck.js";
 import { RESTART_POLICY, STOP_GRACE_SECONDS } from "../docker/lifecycle.js";
+import { DOCKER_SOCKET } from "../docker/docker-socket.js";
 import { dockerLimits } from "../docker/limits.js";
 import { dependencyOrder } from "../order.js";
 import { publicPort, type PublicPort } from "../docker/public-port.js";
@@ -72,16 +73,19 @@ function service(
       .filter((f) => !holdsSecret(f.content))
       .map((f) => `${mountedFromSource(f) ? `../${f.source}` : `./${filePath(spec, f, false)}`}:${f.mountPath}:ro`),
     ...(wiring?.volumes ?? []),
+    ...(spec.logCollector ? [`${DOCKER_SOCKET}:${DOCKER_SOCKET}:ro`] : []),
   ];
   const tmpfs = [...(security.readOnlyRootFilesystem ? ["/tmp"] : []), ...(wiring?.tmpfs ?? [])];
+  const ports = [
+    ...(published.service === spec.name ? [new Interpolated(`0.0.0.0:\${GATEWAY_PORT:-${config.gatewayPort}}:${published.port}`)] : []),
+    ...spec.ports.flatMap((p) => (p.loopbackPort === undefined ? [] : [`127.0.0.1:${p.loopbackPort}:${p.port}`])),
+  ];
   return {
     image: spec.image,
     ...(entrypoint ? { entrypoint: [...entrypoint] } : {}),
     ...(command ? { command: [...command] } : {}),
     ...(Object.keys(environment).length ? { environment } : {}),
-    ...(published.service === spec.name
-      ? { ports: [new Interpolated(`0.0.0.0:\${GATEWAY_PORT:-${config.gatewayPort}}:${published.port}`)] }
-      : {}),
+    ...(ports.length ? { ports } : {}),
     networks: { default: { aliases: [spec.host] } },
     ...(volumes.length ? { volumes } : {}),
     ...(tmpfs.length ? { tmpfs } : {}),

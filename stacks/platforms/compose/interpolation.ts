@@ -6,8 +6,8 @@ export class Interpolated {
   constructor(readonly text: string) {}
 }
 
-/** Secrets that are legitimately empty: the SMTP password when SMTP is not configured. */
-const OPTIONAL_SECRETS: ReadonlySet<SecretName> = new Set(["smtpPassword"]);
+/** Secrets that are legitimately empty: the SMTP password without SMTP, an Alertmanager receiver nobody set up. */
+const OPTIONAL_SECRETS: ReadonlySet<SecretName> = new Set(["smtpPassword", "slackWebhookUrl", "pagerdutyRoutingKey", "heartbeatToken"]);
 
 /** Escapes `$` so compose passes literal text through unchanged. */
 export function escapeDollars(text: string): string {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FileSpec, ServiceSpec } from "../../model.js";
 import { resolve, type SecretValues } from "../../secrets.js";
 import { holdsSecret } from "../../template.js";
+import { DOCKER_SOCKET } from "./docker-socket.js";
 import { healthTest, healthyWithinSeconds } from "./healthcheck.js";
 import { RESTART_POLICY, STOP_GRACE_SECONDS } from "./lifecycle.js";
 import { dockerLimits } from "./limits.js";
@@ -44,9 +45,16 @@ export function containerArgs(i: ContainerInputs): docker.ContainerArgs {
     ...(spec.args ? { command: [...spec.args] } : {}),
     envs: Object.entries(spec.env).map(([key, value]) => pulumi.interpolate`${key}=${resolve(value, i.secrets)}`),
     uploads: spec.files.map((file) => upload(file, spec, i.secrets)),
-    volumes: spec.volumes.map((v) => ({ volumeName: i.volumes.get(v.name)!, containerPath: v.mountPath })),
+    volumes: [
+      ...spec.volumes.map((v) => ({ volumeName: i.volumes.get(v.name)!, containerPath: v.mountPath })),
+      ...(spec.logCollector ? [{ hostPath: DOCKER_SOCKET, containerPath: DOCKER_SOCKET, readOnly: true }] : []),
+    ],
     networksAdvanced: [{ name: i.network, aliases: [spec.host] }],
-    ports: spec.ports.filter((p) => p.public).map((p) => ({ internal: p.port, external: i.gatewayPort, ip: "0.0.0.0", protocol: "tcp" })),
+    ports: spec.ports.flatMap((p) => {
+      if (p.public) return [{ internal: p.port, external: i.gatewayPort, ip: "0.0.0.0", protocol: "tcp" }];
+      if (p.loopbackPort !== undefined) return [{ internal: p.port, external: p.loopbackPort, ip: "127.0.0.1", protocol: "tcp" }];
+      return [];
+    }),
     healthcheck: {
       tests: healthTest(spec),
       interval: `${health.intervalSeconds}s`,

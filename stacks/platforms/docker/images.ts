@@ -20,7 +20,9 @@ export interface ImageFacts {
  * Keyed by repository (tag and digest dropped). Sources: Kong/docker-kong ubuntu/Dockerfile (Ubuntu, curl purged after
  * install), supabase/gotrue (Alpine, busybox wget, used by upstream's compose check), PostgREST docs (distroless
  * image, `--ready` flag), upstream Supabase compose (Realtime checked with curl), supabase/postgres (Ubuntu),
- * redis (Debian slim).
+ * redis (Debian slim). Monitoring: the prom/* and prometheus-community images are built on quay.io/prometheus/busybox
+ * (busybox wget, sh, awk); grafana/grafana is Alpine and runs /run.sh; grafana/loki ships busybox; grafana/alloy is
+ * Ubuntu without an HTTP client; oliver006/redis_exporter only in its `-alpine` tags (the others are FROM scratch).
  */
 const IMAGES: Readonly<Record<string, ImageFacts>> = {
   "kong/kong": { healthTool: "bash", entrypoint: ["/docker-entrypoint.sh"], cmd: ["kong", "docker-start"] },
@@ -30,6 +32,16 @@ const IMAGES: Readonly<Record<string, ImageFacts>> = {
   "supabase/realtime": { healthTool: "curl" },
   "supabase/postgres": { healthTool: "bash" },
   redis: { healthTool: "bash", entrypoint: ["docker-entrypoint.sh"], cmd: ["redis-server"] },
+  "prom/prometheus": { healthTool: "wget", entrypoint: ["/bin/prometheus"] },
+  "prom/alertmanager": { healthTool: "wget", entrypoint: ["/bin/alertmanager"] },
+  "prom/pushgateway": { healthTool: "wget" },
+  "prom/blackbox-exporter": { healthTool: "wget" },
+  "prom/node-exporter": { healthTool: "wget" },
+  "prometheuscommunity/postgres-exporter": { healthTool: "wget" },
+  "oliver006/redis_exporter": { healthTool: "wget" },
+  "grafana/grafana": { healthTool: "wget", entrypoint: ["/run.sh"] },
+  "grafana/loki": { healthTool: "wget" },
+  "grafana/alloy": { healthTool: "bash" },
 };
 
 /** The repository part of an image reference: registry docker.io, `library/`, tag and digest removed. */

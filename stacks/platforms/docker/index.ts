@@ -1,7 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceName, StackConfig } from "../../config.js";
+import type { ComponentName, StackConfig } from "../../config.js";
 import type { ServiceSpec, TaskSpec } from "../../model.js";
+import { dockerHostName } from "../../docker-host.js";
 import type { SecretValues } from "../../secrets.js";
 import { containerArgs } from "./container.js";
 import { dependencyOrder } from "../order.js";
@@ -29,7 +30,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
   /** The bridge network whose aliases are the services' host labels. */
   readonly network: docker.Network;
   /** The container of each service. */
-  readonly containers: Readonly<Partial<Record<ServiceName, docker.Container>>>;
+  readonly containers: Readonly<Partial<Record<ComponentName, docker.Container>>>;
   /** The persistent volumes, retained when removed from the program. */
   readonly volumes: readonly docker.Volume[];
   /** Where the gateway answers on the Docker host. */
@@ -50,7 +51,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
     }
 
     const volumes: docker.Volume[] = [];
-    const containers: Partial<Record<ServiceName, docker.Container>> = {};
+    const containers: Partial<Record<ComponentName, docker.Container>> = {};
     const taskRuns = new Map<string, { container: docker.Container; gate: pulumi.Output<string> }>();
     for (const spec of dependencyOrder(specs)) {
       const waitsFor = tasks.filter((t) => t.before.includes(spec.name));
@@ -95,12 +96,6 @@ export class DockerPlatform extends pulumi.ComponentResource {
     this.gatewayUrl = `http://${dockerHostName(config.dockerHost)}:${config.gatewayPort}`;
     this.registerOutputs({ gatewayUrl: this.gatewayUrl, network: this.network.name });
   }
-}
-
-/** The host name of a Docker host URL; localhost for the local socket. */
-function dockerHostName(dockerHost: string | undefined): string {
-  if (!dockerHost || dockerHost.startsWith("unix://")) return "localhost";
-  return new URL(dockerHost).hostname;
 }
 
 function slug(image: string): string {

@@ -1,10 +1,10 @@
-import type { ServiceName } from "../../config.js";
+import type { ComponentName } from "../../config.js";
 import type { ServiceSpec } from "../../model.js";
 
 /** The one port published on the Docker host. */
 export interface PublicPort {
   /** The service that owns it (the gateway). */
-  readonly service: ServiceName;
+  readonly service: ComponentName;
   /** Its container port. */
   readonly port: number;
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceName, StackConfig } from "../../config.js";
+import type { ComponentName, StackConfig } from "../../config.js";
 import type { ServiceSpec, TaskSpec } from "../../model.js";
 import type { SecretValues } from "../../secrets.js";
 import { kubernetesAddressing } from "./addressing.js";
@@ -9,9 +9,10 @@ import { disruptionBudgetArgs, needsDisruptionBudget } from "./disruption.js";
 import { ingressArgs, publicEndpoint } from "./ingress.js";
 import { jobArgs } from "./job.js";
 import { serviceLabels, stackLabels, type LabelContext } from "./labels.js";
+import { logReaderBindingArgs, logReaderRoleArgs } from "./log-access.js";
 import { dependencyOrder } from "../order.js";
 import { clusterServiceArgs, headlessServiceArgs, headlessServiceNames } from "./service.js";
-import { deploymentArgs, statefulSetArgs, type WorkloadArgs } from "./workload.js";
+import { daemonSetArgs, deploymentArgs, statefulSetArgs, type WorkloadArgs } from "./workload.js";
 
 /** Inputs to the Kubernetes rendering of a stack. */
 export interface KubernetesPlatformArgs {
@@ -27,14 +28,15 @@ export interface KubernetesPlatformArgs {
 
 /**
  * Renders service specs into one namespace: per service a ServiceAccount, Services, Secrets and ConfigMaps,
- * a Deployment or StatefulSet and, for replicated stateless services, a PodDisruptionBudget; plus the Ingress of
- * the public port. Pass the explicit Kubernetes provider as `opts.provider`.
+ * a Deployment, StatefulSet or DaemonSet and, for replicated stateless services, a PodDisruptionBudget; a log
+ * collector's Role and RoleBinding; plus the Ingress of the public port. Pass the explicit Kubernetes provider as
+ * `opts.provider`.
  */
 export class KubernetesPlatform extends pulumi.ComponentResource {
   /** The namespace every object lives in. */
   readonly namespace: pulumi.Output<string>;
   /** In-cluster DNS name of each service's Service. */
-  readonly addresses: Readonly<Partial<Record<ServiceName, string>>>;
+  readonly addresses: Readonly<Partial<Record<ComponentName, string>>>;
   /** Host name the Ingress serves, when a service has a public port. */
   readonly publicHost: string | undefined;
 
@@ -49,9 +51,9 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     this.namespace = ns.metadata.name;
     const namespace = this.namespace;
 
-    const workloads = new Map<ServiceName, pulumi.Resource>();
+    const workloads = new Map<ComponentName, pulumi.Resource>();
     const jobs = new Map<string, k8s.batch.v1.Job>();
-    const clusterServices = new Map<ServiceName, k8s.core.v1.Service>();
+    const clusterServices = new Map<ComponentName, k8s.core.v1.Service>();
     for (const spec of dependencyOrder(specs)) {
       const id = `${name}-${spec.name}`;
       const account = new k8s.core.v1.ServiceAccount(
@@ -71,13 +73,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         envSecret: objects.envSecret?.metadata.name,
         files: { configMap: objects.fileConfigMap?.metadata.name, secret: objects.fileSecret?.metadata.name },
       };
-      const dependsOn = [account, ...spec.dependsOn.map((d) => workloads.get(d)!), ...tasksBefore(tasks, spec, jobs)];
-      workloads.set(
-        spec.name,
-        spec.kind === "stateful"
-          ? new k8s.apps.v1.StatefulSet(id, statefulSetArgs(workloadArgs), { ...protect, dependsOn, ignoreChanges: ["spec.volumeClaimTemplates"] })
-          : new k8s.apps.v1.Deployment(id, deploymentArgs(workloadArgs), { ...child, dependsOn }),
-      );
+      const access = spec.logCollector
+        ? [
+            new k8s.rbac.v1.Role(id, logReaderRoleArgs(spec, namespace, labels), child),
+            new k8s.rbac.v1.RoleBinding(id, logReaderBindingArgs(spec, namespace, labels), child),
+          ]
+        : [];
+      const dependsOn = [account, ...access, ...spec.dependsOn.map((d) => workloads.get(d)!), ...tasksBefore(tasks, spec, jobs)];
+      workloads.set(spec.name, workload(id, spec, workloadArgs, { child, protect, dependsOn }));
       for (const task of tasks.filter((t) => t.after === spec.name)) {
         const taskId = `${name}-${task.name}`;
         const taskLabels = serviceLabels(task, labels);
@@ -107,6 +110,24 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     this.addresses = Object.fromEntries(specs.map((s) => [s.name, addressing.address(s.host)]));
     this.publicHost = endpoint && new URL(config.publicUrl).hostname;
     this.registerOutputs({ namespace: this.namespace, addresses: this.addresses, publicHost: this.publicHost });
+  }
+}
+
+/** The workload that runs a spec of its kind; a StatefulSet's claim templates are left to volume expansion. */
+function workload(
+  id: string,
+  spec: ServiceSpec,
+  args: WorkloadArgs,
+  opts: { child: pulumi.CustomResourceOptions; protect: pulumi.CustomResourceOptions; dependsOn: pulumi.Resource[] },
+): pulumi.Resource {
+  const { child, protect, dependsOn } = opts;
+  switch (spec.kind) {
+    case "stateful":
+      return new k8s.apps.v1.StatefulSet(id, statefulSetArgs(args), { ...protect, dependsOn, ignoreChanges: ["spec.volumeClaimTemplates"] });
+    case "per-node":
+      return new k8s.apps.v1.DaemonSet(id, daemonSetArgs(args), { ...child, dependsOn });
+    case "stateless":
+      return new k8s.apps.v1.Deployment(id, deploymentArgs(args), { ...child, dependsOn });
   }
 }
 

@@ -8,15 +8,22 @@ export function governingServiceName(spec: ServiceSpec): string {
   return spec.cluster?.peersHost ?? `${spec.host}-headless`;
 }
 
-/** Names of the headless Services a spec needs: its peers service, and a governing one for a StatefulSet. */
+/**
+ * Names of the headless Services a spec needs: its peers service, and the governing one of a StatefulSet or of a
+ * service whose replicas Prometheus finds by DNS (its `metrics` scrape job).
+ */
 export function headlessServiceNames(spec: ServiceSpec): string[] {
-  const names = [spec.cluster?.peersHost, spec.kind === "stateful" ? governingServiceName(spec) : undefined];
+  const governed = spec.kind === "stateful" || spec.metrics !== undefined;
+  const names = [spec.cluster?.peersHost, governed ? governingServiceName(spec) : undefined];
   return [...new Set(names.filter((n): n is string => n !== undefined))];
 }
 
-/** The ClusterIP Service named after the spec's host, exposing its named ports. */
+/**
+ * The Service named after the spec's host, exposing its named ports: a ClusterIP, or for a per-node service a
+ * headless one whose DNS name lists every node's pod (one address would hide all nodes but one).
+ */
 export function clusterServiceArgs(spec: ServiceSpec, namespace: pulumi.Input<string>, labels: LabelContext): k8s.core.v1.ServiceArgs {
-  return serviceArgs(spec, spec.host, namespace, labels, { type: "ClusterIP" });
+  return serviceArgs(spec, spec.host, namespace, labels, spec.kind === "per-node" ? { clusterIP: "None" } : { type: "ClusterIP" });
 }
 
 /** A headless Service that publishes every pod's address, ready or not, for peer discovery and stable pod names. */

@@ -43,6 +43,22 @@ export function deploymentArgs(args: WorkloadArgs): k8s.apps.v1.DeploymentArgs {
   };
 }
 
+/** The DaemonSet of a per-node service: one pod on every node, replaced one node at a time. */
+export function daemonSetArgs(args: WorkloadArgs): k8s.apps.v1.DaemonSetArgs {
+  const { spec } = args;
+  if (spec.kind !== "per-node") throw new Error(`${spec.name}: a DaemonSet runs per-node services only`);
+  if (spec.volumes.length > 0) throw new Error(`${spec.name}: a per-node service cannot have persistent volumes`);
+  return {
+    metadata: { name: spec.host, namespace: args.namespace, labels: serviceLabels(spec, args.labels) },
+    spec: {
+      revisionHistoryLimit: DEPLOYMENT_REVISION_HISTORY,
+      selector: { matchLabels: selectorLabels(spec, args.labels) },
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+      template: podTemplate(args),
+    },
+  };
+}
+
 /**
  * The StatefulSet of a stateful service: one claim per spec volume, kept when the set is deleted or scaled down.
  * Claim templates carry only what cannot change, since any change to them replaces the set.
@@ -72,7 +88,10 @@ export function statefulSetArgs(args: WorkloadArgs): k8s.apps.v1.StatefulSetArgs
   };
 }
 
-/** The pod template: one container with env, files, probes, resources and a locked-down security context. */
+/**
+ * The pod template: one container with env, files, probes, resources and a locked-down security context. Only a log
+ * collector gets its ServiceAccount token, for the Kubernetes API.
+ */
 export function podTemplate(args: WorkloadArgs): types.input.core.v1.PodTemplateSpec {
   const { spec } = args;
   const reserved = Object.values(RESERVED_VOLUMES) as string[];
@@ -86,10 +105,10 @@ export function podTemplate(args: WorkloadArgs): types.input.core.v1.PodTemplate
     metadata: { labels: podLabels(spec, args.labels), ...(Object.keys(annotations).length > 0 && { annotations }) },
     spec: {
       serviceAccountName: spec.host,
-      automountServiceAccountToken: false,
+      automountServiceAccountToken: spec.logCollector === true,
       enableServiceLinks: false,
       securityContext: podSecurityContext(spec.security),
-      ...(spec.replicas >= 2 && {
+      ...(spec.kind !== "per-node" && spec.replicas >= 2 && {
         topologySpreadConstraints: [
           { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorLabels(spec, args.labels) } },
         ],
