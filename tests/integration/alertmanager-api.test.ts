@@ -1,25 +1,16 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   getAlerts,
   getGroups,
+  pollUntil,
   postAlerts,
   stageConfig,
   startAlertmanager,
+  startReceiverEndpoints,
   type AlertmanagerServer,
   type ApiAlert,
+  type ReceiverEndpoints,
 } from "../support/alertmanager.js";
-
-/** A request the fake receiver endpoints got. */
-interface Delivery {
-  /** Request path: /heartbeat, /pagerduty or /slack. */
-  readonly path: string;
-  /** Authorization header, if any. */
-  readonly authorization: string | undefined;
-  /** Parsed JSON body. */
-  readonly body: any;
-}
 
 const HEARTBEAT_TOKEN = "heartbeat-token-from-file";
 const ROUTING_KEY = "routing-key-from-file";
@@ -52,37 +43,14 @@ type AlertKey = keyof typeof ALERTS;
 
 const sameLabels = (a: ApiAlert, b: ApiAlert): boolean => JSON.stringify(Object.entries(a.labels).sort()) === JSON.stringify(Object.entries(b.labels).sort());
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function startReceiverEndpoints(deliveries: Delivery[]): Promise<Server> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      deliveries.push({ path: req.url ?? "", authorization: req.headers.authorization, body: JSON.parse(body) });
-      res.writeHead(202, { "content-type": "application/json" }).end('{"status":"success"}');
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 describe("the real Alertmanager 0.25 with the committed config", () => {
-  const deliveries: Delivery[] = [];
-  let endpoints: Server;
+  let endpoints: ReceiverEndpoints;
   let am: AlertmanagerServer;
   let states: Map<AlertKey, ApiAlert>;
 
   beforeAll(async () => {
-    endpoints = await startReceiverEndpoints(deliveries);
-    const base = `http://127.0.0.1:${(endpoints.address() as AddressInfo).port}`;
+    endpoints = await startReceiverEndpoints();
+    const base = endpoints.url;
     const staged = stageConfig({
       secrets: { "slack-webhook-url": `${base}/slack`, "pagerduty-routing-key": ROUTING_KEY, "heartbeat-token": HEARTBEAT_TOKEN },
       edit: (config) => {
@@ -92,7 +60,7 @@ describe("the real Alertmanager 0.25 with the committed config", () => {
     });
     am = await startAlertmanager(staged);
     await postAlerts(am, Object.values(ALERTS));
-    states = await until("every inhibition to settle", async () => {
+    states = await pollUntil("every inhibition to settle", async () => {
       const returned = await getAlerts(am);
       const byKey = new Map((Object.keys(ALERTS) as AlertKey[]).map((k) => [k, returned.find((a) => sameLabels(a, ALERTS[k]))!]));
       const settled = [...byKey.values()].every((a) => a?.status?.state !== "unprocessed");
@@ -102,7 +70,7 @@ describe("the real Alertmanager 0.25 with the committed config", () => {
 
   afterAll(async () => {
     await am?.stop();
-    endpoints?.close();
+    await endpoints?.close();
   });
 
   const state = (key: AlertKey) => states.get(key)?.status;
@@ -155,7 +123,7 @@ describe("the real Alertmanager 0.25 with the committed config", () => {
   });
 
   it("sends the Watchdog to the heartbeat at once, with the bearer token read from its file", async () => {
-    const beat = await until("the heartbeat", async () => deliveries.find((d) => d.path === "/heartbeat"), 10_000);
+    const beat = await pollUntil("the heartbeat", async () => endpoints.deliveries.find((d) => d.path === "/heartbeat"), 10_000);
     expect(beat.authorization).toBe(`Bearer ${HEARTBEAT_TOKEN}`);
     expect(beat.body.alerts.map((a: ApiAlert) => a.labels["alertname"])).toEqual(["Watchdog"]);
   });
@@ -165,8 +133,8 @@ describe("the real Alertmanager 0.25 with the committed config", () => {
       "PostgresDown · postgres · prod", "RestDown · rest · staging", "KongHighLatency · kong · prod", "NodeDown · node · prod",
       "KongDown · kong · staging", "RealtimeDown · realtime · qa", "BlackboxProbeFailed · auth · qa",
     ];
-    const pages = () => deliveries.filter((d) => d.path === "/pagerduty");
-    await until("the pages", async () => (expected.every((e) => pages().some((p) => p.body.payload.summary.endsWith(e))) ? true : undefined), 25_000);
+    const pages = () => endpoints.deliveries.filter((d) => d.path === "/pagerduty");
+    await pollUntil("the pages", async () => (expected.every((e) => pages().some((p) => p.body.payload.summary.endsWith(e))) ? true : undefined), 25_000);
     await new Promise((r) => setTimeout(r, 1_500));
     const summaries = pages().map((p) => p.body.payload.summary as string);
     expect(summaries.sort()).toEqual(expected.map((e) => `[FIRING:1] ${e}`).sort());
@@ -174,6 +142,6 @@ describe("the real Alertmanager 0.25 with the committed config", () => {
       expect(page.body.routing_key).toBe(ROUTING_KEY);
       expect(page.body.payload.severity).toBe("critical");
     }
-    expect(deliveries.filter((d) => d.path === "/slack")).toEqual([]);
+    expect(endpoints.deliveries.filter((d) => d.path === "/slack")).toEqual([]);
   }, 40_000);
 });

@@ -1,4 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -178,4 +180,66 @@ export async function getAlerts(server: AlertmanagerServer): Promise<ApiAlert[]>
 /** GETs the alert groups, one per receiver and group_by label set. */
 export async function getGroups(server: AlertmanagerServer): Promise<ApiAlertGroup[]> {
   return (await fetch(`${server.url}/api/v2/alerts/groups`).then((r) => r.json())) as ApiAlertGroup[];
+}
+
+/** Sets group_wait and group_interval on the root route and on every sub-route that sets its own, for a test's time scale. */
+export function shortenRouteTimers(route: AlertmanagerConfig, groupWait: string, groupInterval: string): void {
+  const visit = (r: AlertmanagerConfig, root: boolean): void => {
+    for (const [key, value] of [["group_wait", groupWait], ["group_interval", groupInterval]] as const) if (root || key in r) r[key] = value;
+    for (const child of (r["routes"] ?? []) as AlertmanagerConfig[]) visit(child, false);
+  };
+  visit(route, true);
+}
+
+/** A request a local receiver endpoint got. */
+export interface Delivery {
+  /** Request path, e.g. /slack. */
+  readonly path: string;
+  /** Authorization header, if any. */
+  readonly authorization: string | undefined;
+  /** Parsed JSON body. */
+  readonly body: any;
+}
+
+/** A local HTTP server standing in for every receiver: it records each JSON POST and answers 202. */
+export interface ReceiverEndpoints {
+  /** Base URL, e.g. http://127.0.0.1:41234; receivers post to paths under it. */
+  readonly url: string;
+  /** Every request so far, oldest first. */
+  readonly deliveries: readonly Delivery[];
+  /** Closes the server. */
+  close(): Promise<void>;
+}
+
+/** Starts the receiver stand-in on a free loopback port. */
+export function startReceiverEndpoints(): Promise<ReceiverEndpoints> {
+  const deliveries: Delivery[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      deliveries.push({ path: req.url ?? "", authorization: req.headers.authorization, body: JSON.parse(body) });
+      res.writeHead(202, { "content-type": "application/json" }).end('{"status":"success"}');
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        deliveries,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
+    ),
+  );
+}
+
+/** Polls `probe` every 200 ms until it returns a value; throws naming `what` and the last `detail` on timeout. */
+export async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, detail: () => string = () => ""): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -106,6 +106,10 @@ export interface StartPrometheusOptions {
   readonly configYaml: string;
   /** Rule file contents by file name. */
   readonly ruleFiles?: Readonly<Record<string, string>>;
+  /** Loopback port to listen on, for a config that scrapes Prometheus itself; a free one unless set. */
+  readonly port?: number;
+  /** Extra command-line flags, e.g. --rules.alert.resend-delay=1s. */
+  readonly flags?: readonly string[];
 }
 
 /** A throwaway exporter (or any process serving /metrics) started by a test. */
@@ -145,11 +149,12 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   const config = parse(options.configYaml) as Record<string, unknown>;
   config["rule_files"] = [join(dir, "rules", "*.yml")];
   writeFileSync(join(dir, "prometheus.yml"), stringify(config));
-  const address = `127.0.0.1:${await freePort()}`;
+  const address = `127.0.0.1:${options.port ?? (await freePort())}`;
   const child = startProcess(binary, [
     `--config.file=${join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${join(dir, "data")}`,
     `--web.listen-address=${address}`,
+    ...(options.flags ?? []),
   ]);
   const url = `http://${address}`;
   const stop = async (): Promise<void> => {
