@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { parseConfig, PROJECT, SECRET_CONFIG_KEYS, type SecretConfigKey } from "../stacks/config.js";
 import { composeAddressing } from "../stacks/platforms/compose/addressing.js";
-import { renderCompose } from "../stacks/platforms/compose/index.js";
+import { composeConfig, renderCompose } from "../stacks/platforms/compose/index.js";
 import { planStack, planTasks } from "../stacks/services/index.js";
 import { readStackConfig, REPO_ROOT } from "../stacks/stack-files.js";
 import { runGenerator, type Generator } from "./lib/generated-files.js";
@@ -19,7 +19,7 @@ export function generateComposeFiles(root = REPO_ROOT): Record<string, string> {
   const secret = new Set<string>(SECRET_CONFIG_KEYS);
   const present = new Set(secretKeys.map((k) => k.slice(PROJECT.length + 1)).filter((k): k is SecretConfigKey => secret.has(k)));
   const settings = Object.fromEntries(Object.entries(raw).filter(([key]) => !secret.has(key)));
-  const config = parseConfig(settings, STACK, present);
+  const config = composeConfig(parseConfig(settings, STACK, present));
   const addressing = composeAddressing();
   return renderCompose(planStack(config, addressing), config, planTasks(config, addressing)).files;
 }

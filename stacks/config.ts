@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backupSchema } from "./backup/backup-config.js";
 
 export const PROJECT = "supabase";
 
@@ -210,6 +211,7 @@ const fields = z.strictObject({
       .default({ issuedAt: 1767225600, expiresAt: 2082758400 }),
     protectDatabase: z.boolean().default(true),
     monitoring: monitoringSchema,
+    backup: backupSchema,
   });
 
 const schema = fields.superRefine((c, ctx) => {
@@ -229,6 +231,17 @@ const schema = fields.superRefine((c, ctx) => {
       }
       if (["localhost", "127.0.0.1"].includes(new URL(c.publicUrl).hostname)) {
         ctx.addIssue({ code: "custom", path: ["publicUrl"], input: c.publicUrl, message: "the public host name of the Ingress, not localhost, on the kubernetes platform" });
+      }
+      if (c.backup.enabled && c.backup.repository.type !== "s3") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["backup", "repository", "type"],
+          input: c.backup.repository.type,
+          message: '"s3" on the kubernetes platform: a ReadWriteOnce volume cannot be shared with backup jobs on other nodes',
+        });
+      }
+      if (c.backup.enabled && !c.backup.imageRegistry) {
+        ctx.addIssue({ code: "custom", path: ["backup", "imageRegistry"], input: undefined, message: "the registry the program pushes its built images to, when backups are enabled on kubernetes" });
       }
     }
   });
@@ -253,9 +266,17 @@ export class ConfigError extends Error {
 
 /**
  * Config keys that hold secrets; read with getSecret and never validated by value. The SMTP password is required
- * with `smtp`; the Alertmanager receiver secrets are optional (an empty file when unset).
+ * with `smtp`, the S3 keys with an s3 backup repository whose keyType is shared; the Alertmanager receiver secrets are
+ * optional (an empty file when unset).
  */
-export const SECRET_CONFIG_KEYS = ["smtpPassword", "slackWebhookUrl", "pagerdutyRoutingKey", "heartbeatToken"] as const;
+export const SECRET_CONFIG_KEYS = [
+  "smtpPassword",
+  "slackWebhookUrl",
+  "pagerdutyRoutingKey",
+  "heartbeatToken",
+  "backupS3AccessKeyId",
+  "backupS3SecretAccessKey",
+] as const;
 export type SecretConfigKey = (typeof SECRET_CONFIG_KEYS)[number];
 
 /** Config keys the program reads, with the types declared in Pulumi.yaml. */
@@ -270,6 +291,14 @@ export function parseConfig(raw: Record<string, unknown>, env: string, secretKey
   const problems = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, raw));
   if (raw["smtp"] !== undefined && !secretKeysSet.has("smtpPassword")) {
     problems.push(`${PROJECT}:smtpPassword: got nothing; expected the SMTP password as a secret when smtp is set (pulumi config set --secret smtpPassword)`);
+  }
+  const backup = result.success ? result.data.backup : undefined;
+  if (backup?.enabled && backup.repository.s3 && backup.repository.type === "s3" && backup.repository.s3.keyType === "shared") {
+    for (const key of ["backupS3AccessKeyId", "backupS3SecretAccessKey"] as const) {
+      if (!secretKeysSet.has(key)) {
+        problems.push(`${PROJECT}:${key}: got nothing; expected the S3 credential as a secret when backup.repository.type is s3 with keyType shared (pulumi config set --secret ${key})`);
+      }
+    }
   }
   if (!result.success || problems.length) throw new ConfigError(problems);
   const resources = Object.fromEntries(

@@ -7,4 +7,6 @@ export const anonKey = outputs.anonKey;
 export const serviceRoleKey = outputs.serviceRoleKey;
 export const dashboardPassword = outputs.dashboardPassword;
 export const grafanaAdminPassword = outputs.grafanaAdminPassword;
+export const pgbackrestCipherPass = outputs.pgbackrestCipherPass;
+export const backupEncryptionKey = outputs.backupEncryptionKey;
 export const platform = outputs.platform;

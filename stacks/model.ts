@@ -103,12 +103,26 @@ export interface ClusterSpec {
   readonly podIpEnv: string;
 }
 
+/** An image the program builds from a Dockerfile of the repository on top of a pinned base. */
+export interface ImageBuild {
+  /** Repository name of the built image, such as supabase-postgres-pgbackrest. */
+  readonly name: string;
+  /** Build context, relative to the repository root. */
+  readonly context: string;
+  /** Dockerfile, relative to the repository root. */
+  readonly dockerfile: string;
+  /** Build arguments: the pinned versions the Dockerfile builds on. */
+  readonly args: Readonly<Record<string, string>>;
+}
+
 /** What any container needs, whether it serves or runs to completion. */
 export interface ContainerSpec {
   /** Name, unique within the stack (DNS label). */
   readonly name: string;
-  /** Pinned image reference. */
+  /** Pinned image reference; with `build`, the base the built image starts from. */
   readonly image: string;
+  /** Built by the program and run instead of `image`, when set. */
+  readonly build?: ImageBuild;
   /** Overrides the image entrypoint. */
   readonly command?: readonly string[];
   /** Arguments to the entrypoint. */

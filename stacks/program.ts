@@ -1,6 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { planDockerBackup } from "./backup/docker-backup.js";
+import { deploysBackups } from "./backup/stack-topology.js";
 import { loadConfig } from "./load-config.js";
 import { DockerPlatform } from "./platforms/docker/index.js";
 import { dockerAddressing } from "./platforms/docker/addressing.js";
@@ -21,6 +23,10 @@ export interface StackOutputs {
   readonly dashboardPassword: pulumi.Output<string>;
   /** Password of Grafana's admin user: a secret output. */
   readonly grafanaAdminPassword: pulumi.Output<string>;
+  /** Cipher pass of the pgBackRest repository: a secret output, to keep outside the bucket and the cluster. */
+  readonly pgbackrestCipherPass: pulumi.Output<string>;
+  /** Key of the logical and Redis backups: a secret output, kept like the cipher pass. */
+  readonly backupEncryptionKey: pulumi.Output<string>;
   /** Platform the stack runs on. */
   readonly platform: string;
 }
@@ -42,7 +48,8 @@ export function createStack(): StackOutputs {
     const provider = new docker.Provider("docker", config.dockerHost ? { host: config.dockerHost } : {});
     const addressing = dockerAddressing();
     const [specs, tasks] = [planStack(config, addressing), planTasks(config, addressing)];
-    new DockerPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider });
+    const backup = deploysBackups(config) ? planDockerBackup(config, addressing) : undefined;
+    new DockerPlatform("supabase", { specs, tasks, config, secrets: secrets.values, ...(backup && { backup }) }, { provider });
   }
   return {
     apiUrl: config.publicUrl,
@@ -50,6 +57,8 @@ export function createStack(): StackOutputs {
     serviceRoleKey: secrets.values.serviceRoleKey,
     dashboardPassword: secrets.values.dashboardPassword,
     grafanaAdminPassword: secrets.values.grafanaAdminPassword,
+    pgbackrestCipherPass: secrets.values.pgbackrestCipherPass,
+    backupEncryptionKey: secrets.values.backupEncryptionKey,
     platform: config.platform,
   };
 }

@@ -20,6 +20,10 @@ export const SECRET_NAMES = [
   "slackWebhookUrl",
   "pagerdutyRoutingKey",
   "heartbeatToken",
+  "pgbackrestCipherPass",
+  "backupEncryptionKey",
+  "backupS3AccessKeyId",
+  "backupS3SecretAccessKey",
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
@@ -45,4 +49,8 @@ export const SECRET_ENV_NAMES: Readonly<Record<SecretName, string>> = {
   slackWebhookUrl: "SLACK_WEBHOOK_URL",
   pagerdutyRoutingKey: "PAGERDUTY_ROUTING_KEY",
   heartbeatToken: "HEARTBEAT_TOKEN",
+  pgbackrestCipherPass: "PGBACKREST_REPO1_CIPHER_PASS",
+  backupEncryptionKey: "BACKUP_ENCRYPTION_KEY",
+  backupS3AccessKeyId: "AWS_ACCESS_KEY_ID",
+  backupS3SecretAccessKey: "AWS_SECRET_ACCESS_KEY",
 };

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { GENERATED_BACKUP_SECRETS } from "./backup/backup-secrets.js";
 import type { SecretConfigKey } from "./config.js";
 import { signApiKey, signHs256 } from "./keys.js";
 import type { EnvValue } from "./model.js";
@@ -13,7 +14,7 @@ export type SecretValues = Readonly<Record<SecretName, pulumi.Output<string>>>;
 export interface StackSecretsArgs {
   /** Fixed iat/exp of the anon and service_role keys, so they stay stable across deploys. */
   readonly apiKeys: { readonly issuedAt: number; readonly expiresAt: number };
-  /** Secrets the operator sets in stack config (SMTP password, Alertmanager receiver secrets); an unset one is empty. */
+  /** Secrets the operator sets in stack config (SMTP password, receiver secrets, S3 keys); an unset one is empty. */
   readonly provided?: Partial<Record<SecretConfigKey, pulumi.Input<string>>>;
 }
 
@@ -55,6 +56,10 @@ export class StackSecrets extends pulumi.ComponentResource {
       slackWebhookUrl: provided("slackWebhookUrl"),
       pagerdutyRoutingKey: provided("pagerdutyRoutingKey"),
       heartbeatToken: provided("heartbeatToken"),
+      pgbackrestCipherPass: password("pgbackrest-cipher-pass", GENERATED_BACKUP_SECRETS.pgbackrestCipherPass!),
+      backupEncryptionKey: password("backup-encryption-key", GENERATED_BACKUP_SECRETS.backupEncryptionKey!),
+      backupS3AccessKeyId: provided("backupS3AccessKeyId"),
+      backupS3SecretAccessKey: provided("backupS3SecretAccessKey"),
     };
     this.registerOutputs({});
   }

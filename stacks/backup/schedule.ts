@@ -59,13 +59,16 @@ export class ScheduleError extends Error {
   override readonly name = "ScheduleError";
 }
 
-/** Checks that every expression has five plain cron fields (no @macros, no seconds field, no names). */
+/** Whether an expression has five plain cron fields (no @macros, no seconds field, no names). */
+export function isCronExpression(expression: string): boolean {
+  const fields = expression.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((f) => FIELD.test(f));
+}
+
+/** Checks that every expression of the schedule is a plain five-field cron expression. */
 export function checkSchedule(schedule: BackupSchedule): void {
   const problems = (Object.entries(schedule) as [string, string][])
-    .filter(([, expression]) => {
-      const fields = expression.trim().split(/\s+/);
-      return fields.length !== 5 || !fields.every((f) => FIELD.test(f));
-    })
+    .filter(([, expression]) => !isCronExpression(expression))
     .map(([name, expression]) => `${name}: got '${expression}'; expected five cron fields such as "0 1 * * 0"`);
   if (problems.length > 0) throw new ScheduleError(`invalid backup schedule:\n  ${problems.join("\n  ")}`);
 }

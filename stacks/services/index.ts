@@ -12,7 +12,7 @@ import { planRest } from "./rest.js";
 /** The core services, in dependency order: postgres, redis, auth, rest, realtime, kong. */
 export function planServices(config: StackConfig, addressing: Addressing): ServiceSpec[] {
   return [
-    planPostgres(config),
+    planPostgres(config, addressing),
     planRedis(config),
     planAuth(config, addressing),
     planRest(config, addressing),

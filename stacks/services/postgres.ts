@@ -1,21 +1,23 @@
+import { deploysBackups } from "../backup/stack-topology.js";
 import type { StackConfig } from "../config.js";
-import type { ServiceSpec } from "../model.js";
+import type { Addressing, ServiceSpec } from "../model.js";
 import { ref, tpl } from "../template.js";
 import { DATABASE_NAME } from "./database-url.js";
 import { ENDPOINTS } from "./endpoints.js";
 import { healthSpec } from "./health.js";
+import { withArchiving } from "./postgres-archiving.js";
 import { readRepoFile } from "./repo-file.js";
 import { serviceBasics } from "./service-basics.js";
 
 /** The postgres user and group of supabase/postgres 15.8.x images (101:102 in 15.1.x, so check when changing majors). */
 export const POSTGRES_UID = 105;
-const POSTGRES_GID = 106;
+export const POSTGRES_GID = 106;
 
 /**
  * The data volume is mounted at the postgres home, which the image owns, and PGDATA is a directory inside it:
  * a non-root postgres can neither chmod a volume root to 0700 nor create a directory in a root-owned one.
  */
-const DATA_VOLUME_PATH = "/var/lib/postgresql";
+export const DATA_VOLUME_PATH = "/var/lib/postgresql";
 /** Where the cluster's files live. */
 const PGDATA = `${DATA_VOLUME_PATH}/data`;
 /** Holds the pgsodium root key (and the image's supautils config); losing it makes Vault secrets unreadable. */
@@ -26,8 +28,13 @@ const INIT_SCRIPTS = ["99-jwt.sql", "99-roles.sql"];
 
 const isReady = ["pg_isready", "-U", "postgres", "-h", "localhost", "-p", String(ENDPOINTS.postgres.port)];
 
-/** Postgres from the supabase/postgres image: one stateful replica, role passwords set on first boot. */
-export function planPostgres(config: StackConfig): ServiceSpec {
+/** Postgres from the supabase/postgres image: one stateful replica, role passwords set on first boot, WAL archived when backed up. */
+export function planPostgres(config: StackConfig, addressing: Addressing): ServiceSpec {
+  const spec = basePostgres(config);
+  return deploysBackups(config) ? withArchiving(spec, config, addressing) : spec;
+}
+
+function basePostgres(config: StackConfig): ServiceSpec {
   const { host, port } = ENDPOINTS.postgres;
   return {
     ...serviceBasics("postgres", config),

@@ -10,6 +10,7 @@ import { kubernetesAddressing } from "../../stacks/platforms/kubernetes/addressi
 import type { StackOutputs } from "../../stacks/program.js";
 import { planServices } from "../../stacks/services/index.js";
 import { readStackConfig, STACK_NAMES } from "../../stacks/stack-files.js";
+import { IMAGES } from "../../stacks/versions.js";
 import { runMocked, valueOf, type MockedRun, type Recorded } from "../support/harness.js";
 import { plaintextSecrets, stringLeaves, underSecret } from "../support/inspect.js";
 import { kubernetesObjects, validateKubernetesObject } from "../support/kubernetes.js";
@@ -195,6 +196,8 @@ describe.each(STACK_NAMES)("stack %s under Pulumi mocks", (stack) => {
     expect(e.anonKey).toMatch(/^eyJ/);
     expect(await isSecret(e.run.result.serviceRoleKey)).toBe(true);
     expect(await isSecret(e.run.result.anonKey)).toBe(false);
+    expect(await isSecret(e.run.result.pgbackrestCipherPass)).toBe(true);
+    expect(await isSecret(e.run.result.backupEncryptionKey)).toBe(true);
   });
 
   it("completes a preview, where outputs are unknown", async () => {
@@ -336,5 +339,71 @@ describe("an Alertmanager receiver secret set in stack config", () => {
     const e = await evaluate(stack, false, { slackWebhookUrl: webhook });
     expect(container(e, "alertmanager").files["/etc/alertmanager/secrets/slack-webhook-url"]).toBe(webhook);
     for (const r of e.run.resources) expect(plaintextSecrets(r, [webhook]).map((l) => `${r.urn} ${l.path}`)).toEqual([]);
+  });
+});
+
+const builtImages = (e: Evaluated): Recorded[] => e.run.resources.filter((r) => r.type === "docker:index/image:Image");
+const scheduler = (e: Evaluated): Recorded | undefined => e.run.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "supabase-backup-scheduler");
+
+describe("backups on the docker host (dev)", () => {
+  let e: Evaluated;
+  beforeAll(async () => {
+    e = await evaluate("dev");
+  });
+
+  it("runs postgres on the pgbackrest image the program builds from the pinned base, archiving WAL through pgbackrest", () => {
+    const postgres = container(e, "postgres");
+    const build = builtImages(e).find((i) => i.inputs.repoDigest === postgres.spec.image);
+    expect(build?.inputs).toMatchObject({
+      build: { context: "docker/postgres-pgbackrest", dockerfile: "docker/postgres-pgbackrest/Dockerfile", args: { POSTGRES_IMAGE_TAG: IMAGES.postgres.split(":")[1] } },
+      imageName: expect.stringMatching(/^supabase-postgres-pgbackrest:[a-f0-9]{16}$/),
+      skipPush: true,
+    });
+    expect(postgres.spec.command).toEqual(expect.arrayContaining(["archive_mode=on", "archive_command=pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=main archive-push %p"]));
+    expect(postgres.files["/etc/pgbackrest/pgbackrest.conf"]).toMatch(/^repo1-path=\/var\/lib\/pgbackrest$/m);
+    expect(postgres.env["PGBACKREST_REPO1_CIPHER_PASS"]).toHaveLength(64);
+    expect(e.secrets).toContain(postgres.env["PGBACKREST_REPO1_CIPHER_PASS"]);
+  });
+
+  it("schedules every job in an ops container built from docker/ops, sharing the database's volumes, secrets only as files", () => {
+    const ops = scheduler(e)!;
+    const build = builtImages(e).find((i) => i.inputs.repoDigest === ops.inputs.image);
+    expect(build?.inputs).toMatchObject({ build: { context: ".", dockerfile: "docker/ops/Dockerfile" }, skipPush: true });
+    expect(ops.inputs.entrypoints).toEqual(["tini", "--", "supercronic", "/etc/supabase-backup/crontab"]);
+    expect(ops.inputs.user).toBe("105:106");
+    const uploads = ops.inputs.uploads as { file: string; content: string; permissions: string }[];
+    const crontab = uploads.find((u) => u.file === "/etc/supabase-backup/crontab")!.content;
+    for (const job of ["postgres --type full", "postgres --type diff", "backup.ts logical", "backup.ts redis", "backup-verify.ts"]) expect(crontab).toContain(job);
+    const secretUploads = uploads.map((u, i) => ({ ...u, i })).filter((u) => u.file.startsWith("/run/secrets/"));
+    expect(secretUploads.map((u) => u.file.split("/").pop()).sort()).toEqual(["backupEncryptionKey", "databaseUrl", "pgbackrestCipherPass", "redisUrl"]);
+    for (const u of secretUploads) {
+      expect(u.permissions).toBe("0400");
+      expect(underSecret(`uploads[${u.i}].content`, ops.secretPaths), u.file).toBe(true);
+    }
+    const env = ops.inputs.envs as string[];
+    expect(env).toEqual(expect.arrayContaining(["PGBACKREST_REPO1_CIPHER_PASS_FILE=/run/secrets/supabase-backup/pgbackrestCipherPass", "TZ=Etc/UTC", "BACKUP_DEST=/var/lib/pgbackrest/dumps"]));
+    const postgresVolumes = (container(e, "postgres").spec.volumes as { volumeName: string; containerPath: string }[]).map((v) => `${v.volumeName}:${v.containerPath}`);
+    for (const v of ops.inputs.volumes as { volumeName: string; containerPath: string }[]) expect(postgresVolumes).toContain(`${v.volumeName}:${v.containerPath}`);
+    expect((ops.inputs.volumes as unknown[]).length).toBe(3);
+  });
+
+  it("gives the S3 keys from stack config only to secret env and secret files", async () => {
+    const keys = { backupS3AccessKeyId: "AKIAEXAMPLEKEY0000001", backupS3SecretAccessKey: "s3-secret-access-key-must-not-leak-0000" };
+    const s3 = await evaluate("dev", false, { ...keys, backup: { repository: { type: "s3", s3: { bucket: "b-dev", endpoint: "minio.internal:9000", region: "us-east-1", path: "/dev", uriStyle: "path" } } } });
+    expect(container(s3, "postgres").env["PGBACKREST_REPO1_S3_KEY_SECRET"]).toBe(keys.backupS3SecretAccessKey);
+    expect((scheduler(s3)!.inputs.volumes as unknown[]).length).toBe(2);
+    for (const r of s3.run.resources) expect(plaintextSecrets(r, Object.values(keys)).map((l) => `${r.urn} ${l.path}`)).toEqual([]);
+  });
+});
+
+describe.each(["dev", "staging", "prod"] as const)("stack %s with backups disabled", (stack) => {
+  it("builds no image, schedules nothing and leaves archiving off", async () => {
+    const e = await evaluate(stack, false, { backup: { enabled: false } });
+    expect(builtImages(e)).toEqual([]);
+    expect(scheduler(e)).toBeUndefined();
+    expect(ofKind(e, "CronJob")).toEqual([]);
+    const postgres = container(e, "postgres");
+    expect(postgres.image).toBe(IMAGES.postgres);
+    expect(JSON.stringify(postgres.spec)).not.toContain("archive_command");
   });
 });

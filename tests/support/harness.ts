@@ -121,6 +121,11 @@ function mockState(args: pulumi.runtime.MockResourceArgs, generated: string[]): 
     }
     case "docker:index/container:Container":
       return inputs["attach"] ? { ...inputs, exitCode: 0 } : inputs;
+    case "docker:index/image:Image": {
+      const name = String(inputs["imageName"]);
+      const digest = `sha256:${hex(`built/${name}`, 64)}`;
+      return { ...inputs, repoDigest: inputs["skipPush"] ? digest : `${name.replace(/:[^/:]+$/, "")}@${digest}`, baseImageName: name };
+    }
     case "docker:index/remoteImage:RemoteImage":
       return { ...inputs, repoDigest: `${inputs["name"]}@sha256:${hex(String(inputs["name"]), 64)}`, imageId: `sha256:${hex(`id/${inputs["name"]}`, 64)}` };
   }

@@ -1,4 +1,4 @@
-import type { ComponentName } from "../../stacks/config.js";
+import { COMPONENT_NAMES, type ComponentName } from "../../stacks/config.js";
 import { IMAGES } from "../../stacks/versions.js";
 import type { Recorded } from "./harness.js";
 
@@ -66,13 +66,15 @@ function kubernetesContainers(resources: readonly Recorded[]): RenderedContainer
 
 function dockerContainers(resources: readonly Recorded[]): RenderedContainer[] {
   const images = resources.filter((r) => r.type === "docker:index/remoteImage:RemoteImage");
+  const built = resources.filter((r) => r.type === "docker:index/image:Image");
   return resources
     .filter((r) => r.type === "docker:index/container:Container")
     .flatMap((r) => {
       const source = images.find((i) => [i.inputs.repoDigest, i.inputs.imageId, i.inputs.name].includes(r.inputs.image));
-      const image = source ? String(source.inputs.name) : String(r.inputs.image);
+      const build = built.find((i) => i.inputs.repoDigest === r.inputs.image);
+      const image = source ? String(source.inputs.name) : build ? String(build.inputs.imageName) : String(r.inputs.image);
       const kind = r.inputs.attach ? "task" : "service";
-      const service = kind === "task" ? String(r.name).replace(/^supabase-/, "") : serviceOfImage(image);
+      const service = kind === "task" ? String(r.name).replace(/^supabase-/, "") : (serviceOfImage(image) ?? (build && COMPONENT_NAMES.find((n) => String(r.inputs.name).endsWith(`-${n}`))));
       if (!service) return [];
       const env = Object.fromEntries(((r.inputs.envs ?? []) as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
       const files = Object.fromEntries(((r.inputs.uploads ?? []) as any[]).map((u) => [u.file, u.content ?? Buffer.from(u.contentBase64 ?? "", "base64").toString()]));

@@ -7,13 +7,13 @@ import { parseConfig, type StackConfig } from "../../stacks/config.js";
 import type { ServiceSpec } from "../../stacks/model.js";
 import { healthTest } from "../../stacks/platforms/docker/healthcheck.js";
 import { composeAddressing } from "../../stacks/platforms/compose/addressing.js";
-import { renderCompose } from "../../stacks/platforms/compose/index.js";
+import { composeConfig, renderCompose } from "../../stacks/platforms/compose/index.js";
 import { SECRET_ENV_NAMES, SECRET_NAMES, type SecretName } from "../../stacks/secret-names.js";
 import { planServices, planStack, planTasks } from "../../stacks/services/index.js";
 import { holdsSecret, render } from "../../stacks/template.js";
 import { fixtureSpecs } from "./docker-fixture-specs.js";
 
-const config: StackConfig = parseConfig({ platform: "docker" }, "dev");
+const config: StackConfig = composeConfig(parseConfig({ platform: "docker" }, "dev"));
 const FAKE: Record<SecretName, string> = Object.fromEntries(SECRET_NAMES.map((n, i) => [n, `fake-${n}-${i}-&\\/$x`])) as Record<SecretName, string>;
 const FAKE_ENV: Record<string, string> = Object.fromEntries(SECRET_NAMES.map((n) => [SECRET_ENV_NAMES[n], FAKE[n]]));
 
@@ -150,7 +150,7 @@ describe.each(cases)("renderCompose (%s)", (_, specs) => {
 
   it("lists in .env.example every secret with an empty value and every variable the file references", () => {
     const example = files[".env.example"]!;
-    const assigned = new Map(example.split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.split("=")[0]!, l.slice(l.indexOf("=") + 1)]));
+    const assigned = new Map(example.split("\n").filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l)).map((l) => [l.split("=")[0]!, l.slice(l.indexOf("=") + 1)]));
     for (const name of SECRET_NAMES) expect(assigned.get(SECRET_ENV_NAMES[name]), name).toBe("");
     const body = text.split("\n").filter((l) => !l.startsWith("#")).join("\n");
     const used = [...body.replaceAll("$$", "").matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]!);
@@ -203,6 +203,12 @@ describe("renderCompose errors", () => {
   it("rejects a secret file on an image whose command it cannot wrap", () => {
     const spec: ServiceSpec = { ...postgres!, args: undefined, files: [{ name: "x.conf", mountPath: "/etc/app/x.conf", content: [{ secret: "jwtSecret" }] }] };
     expect(() => renderCompose([spec, { ...kong!, dependsOn: [] }], config)).toThrow(/entrypoint of supabase\/postgres:15.8.1.085 is unknown/);
+  });
+
+  it("refuses a spec whose image the program builds, which compose does not", () => {
+    const planned = planServices(parseConfig({ platform: "docker" }, "dev"), composeAddressing());
+    expect(planned.find((s) => s.name === "postgres")?.build?.name).toBe("supabase-postgres-pgbackrest");
+    expect(() => renderCompose(planned, config)).toThrow(/postgres runs an image the program builds; plan compose with composeConfig/);
   });
 
   it("rejects more than one public port", () => {

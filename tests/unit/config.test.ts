@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../stacks/config.js";
+import { ConfigError, parseConfig, type SecretConfigKey } from "../../stacks/config.js";
+import { KUBERNETES_BACKUP } from "../support/backup-fixture.js";
 
-function problemsOf(raw: Record<string, unknown>, secrets: ReadonlySet<"smtpPassword"> = new Set()): string[] {
+function problemsOf(raw: Record<string, unknown>, secrets: ReadonlySet<SecretConfigKey> = new Set()): string[] {
   try {
     parseConfig(raw, "test", secrets);
   } catch (e) {
@@ -11,7 +12,7 @@ function problemsOf(raw: Record<string, unknown>, secrets: ReadonlySet<"smtpPass
   throw new Error("expected the config to be rejected");
 }
 
-const k8s = { platform: "kubernetes", publicUrl: "https://api.example.com", ingress: { className: "nginx", tlsIssuer: "letsencrypt" } };
+const k8s = { platform: "kubernetes", publicUrl: "https://api.example.com", ingress: { className: "nginx", tlsIssuer: "letsencrypt" }, backup: KUBERNETES_BACKUP };
 
 describe("parseConfig", () => {
   it("applies defaults to a minimal docker config", () => {
@@ -72,6 +73,18 @@ describe("parseConfig", () => {
     ["grafana on the gateway's port", { platform: "docker", monitoring: { grafanaPort: 8000 } }, /supabase:monitoring\.grafanaPort: got 8000; expected a host port other than gatewayPort/],
     ["bad monitoring volume", { ...k8s, monitoring: { storage: { loki: { size: "lots" } } } }, /supabase:monitoring\.storage\.loki\.size: got "lots"; expected a storage size/],
     ["unknown monitoring key", { platform: "docker", monitoring: { grafana: true } }, /supabase:monitoring: unknown key 'grafana'/],
+    ["cron macro", { platform: "docker", backup: { schedule: { physicalFull: "@weekly" } } }, /supabase:backup\.schedule\.physicalFull: got "@weekly"; expected five cron fields/],
+    ["cron with seconds", { platform: "docker", backup: { schedule: { redis: "0 15 * * * *" } } }, /supabase:backup\.schedule\.redis: got "0 15 \* \* \* \*"; expected five cron fields/],
+    ["unknown time zone", { platform: "docker", backup: { timeZone: "Mars/Olympus" } }, /supabase:backup\.timeZone: got "Mars\/Olympus"; expected an IANA time zone/],
+    ["zero retention", { platform: "docker", backup: { retention: { fullDays: 0 } } }, /supabase:backup\.retention\.fullDays: got 0; expected a value >= 1/],
+    ["unknown repository type", { platform: "docker", backup: { repository: { type: "gcs" } } }, /supabase:backup\.repository\.type: got "gcs"; expected one of "volume", "s3"/],
+    ["s3 without its settings", { platform: "docker", backup: { repository: { type: "s3" } } }, /supabase:backup\.repository\.s3: got nothing; expected s3\.\{bucket,endpoint,region,path\} when type is s3/],
+    ["s3 endpoint with a scheme", { platform: "docker", backup: { repository: { type: "s3", s3: { ...KUBERNETES_BACKUP.repository.s3, endpoint: "https://s3.example.com" } } } }, /supabase:backup\.repository\.s3\.endpoint: got "https:\/\/s3\.example\.com"; expected a host name/],
+    ["relative s3 path", { platform: "docker", backup: { repository: { type: "s3", s3: { ...KUBERNETES_BACKUP.repository.s3, path: "prod" } } } }, /supabase:backup\.repository\.s3\.path: got "prod"; expected an absolute prefix/],
+    ["volume repository on kubernetes", { ...k8s, backup: { ...KUBERNETES_BACKUP, repository: { type: "volume" } } }, /supabase:backup\.repository\.type: got "volume"; expected "s3" on the kubernetes platform/],
+    ["no registry on kubernetes", { ...k8s, backup: { repository: KUBERNETES_BACKUP.repository } }, /supabase:backup\.imageRegistry: got nothing; expected the registry the program pushes its built images to/],
+    ["registry with a scheme", { ...k8s, backup: { ...KUBERNETES_BACKUP, imageRegistry: "https://registry.example.com" } }, /supabase:backup\.imageRegistry: got "https:\/\/registry\.example\.com"; expected a registry and repository prefix/],
+    ["unknown backup key", { platform: "docker", backup: { cron: "0 1 * * *" } }, /supabase:backup: unknown key 'cron'/],
   ];
 
   it.each(bad)("rejects %s, naming key, value and what is allowed", (_name, raw, pattern) => {
@@ -83,6 +96,23 @@ describe("parseConfig", () => {
     const smtp = { host: "smtp.example.com", user: "mailer", adminEmail: "admin@example.com" };
     expect(problemsOf({ platform: "docker", smtp })).toEqual([expect.stringMatching(/^supabase:smtpPassword: got nothing/)]);
     expect(parseConfig({ platform: "docker", smtp }, "dev", new Set(["smtpPassword"])).smtp?.port).toBe(587);
+  });
+
+  it("backs up by default, to a volume on docker, and needs neither S3 nor a registry when backups are off", () => {
+    expect(parseConfig({ platform: "docker" }, "dev").backup).toMatchObject({ enabled: true, timeZone: "Etc/UTC", repository: { type: "volume" }, retention: { fullDays: 28, diffCount: 7 } });
+    const { backup: _, ...noBackup } = k8s;
+    expect(parseConfig({ ...noBackup, backup: { enabled: false } }, "prod").backup.enabled).toBe(false);
+    expect(parseConfig(k8s, "prod").backup.repository.s3).toMatchObject({ uriStyle: "host", keyType: "web-id" });
+  });
+
+  it("requires both S3 keys as secrets for an S3 repository with shared keys, and none with workload identity", () => {
+    const shared = { ...k8s, backup: { ...KUBERNETES_BACKUP, repository: { type: "s3", s3: { ...KUBERNETES_BACKUP.repository.s3, keyType: "shared" } } } };
+    expect(problemsOf(shared)).toEqual([
+      expect.stringMatching(/^supabase:backupS3AccessKeyId: got nothing; expected the S3 credential as a secret/),
+      expect.stringMatching(/^supabase:backupS3SecretAccessKey: got nothing/),
+    ]);
+    expect(parseConfig(shared, "prod", new Set(["backupS3AccessKeyId", "backupS3SecretAccessKey"])).backup.repository.type).toBe("s3");
+    expect(parseConfig({ ...shared, backup: { ...shared.backup, enabled: false } }, "prod").backup.enabled).toBe(false);
   });
 
   it("reports every problem at once", () => {

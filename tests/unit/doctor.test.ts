@@ -16,6 +16,8 @@ const STACK_FILES: Record<string, string> = {
     "  supabase:kubeContext: staging",
     "  supabase:ingress:",
     "    tlsIssuer: letsencrypt",
+    "  supabase:backup:",
+    "    enabled: false",
     "",
   ].join("\n"),
 };

@@ -6,6 +6,7 @@ import type { SecretValues } from "../../stacks/secrets.js";
 import { ref, tpl } from "../../stacks/template.js";
 import { IMAGES } from "../../stacks/versions.js";
 import { runMocked, valueOf, type MockedRun, type Recorded } from "../support/harness.js";
+import { KUBERNETES_BACKUP } from "../support/backup-fixture.js";
 import { kubernetesObjects, validateKubernetesObject } from "../support/kubernetes.js";
 
 const NAMESPACE = "supa-test";
@@ -15,6 +16,7 @@ const RAW_CONFIG = {
   publicUrl: "https://api.example.com",
   ingress: { className: "nginx", tlsIssuer: "letsencrypt" },
   replicas: { kong: 2, auth: 1, rest: 1, realtime: 2 },
+  backup: KUBERNETES_BACKUP,
 };
 
 /** What a fixture run varies: file content, secret values, config. */

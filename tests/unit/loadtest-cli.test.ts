@@ -111,7 +111,7 @@ describe("loadtest against the stack's limits", () => {
   });
 
   it("refuses a run whose broadcasts would exceed realtime.maxEventsPerSecond", async () => {
-    const dir = checkout({ "stacks/Pulumi.prod.yaml": "config:\n  supabase:platform: kubernetes\n  supabase:publicUrl: https://api.example.com\n  supabase:ingress:\n    tlsIssuer: letsencrypt\n  supabase:realtime:\n    maxConcurrentUsers: 12000\n    maxEventsPerSecond: 5000\n" });
+    const dir = checkout({ "stacks/Pulumi.prod.yaml": "config:\n  supabase:platform: kubernetes\n  supabase:publicUrl: https://api.example.com\n  supabase:ingress:\n    tlsIssuer: letsencrypt\n  supabase:backup:\n    enabled: false\n  supabase:realtime:\n    maxConcurrentUsers: 12000\n    maxEventsPerSecond: 5000\n" });
     const result = await loadtest(["--scenario", "average", "--stack", "prod", "--target", "10000"], { env: SECRETS }, dir);
     expect(result.code).toBe(1);
     expect(result.err).toContain("about 10000 Realtime events/s at peak but the prod stack allows 5000 (supabase:realtime.maxEventsPerSecond)");

@@ -6,9 +6,10 @@ import { stackPrometheusConfig } from "../../stacks/monitoring/stack-prometheus.
 import { planServices, planStack, planTasks } from "../../stacks/services/index.js";
 import { retentionSize } from "../../stacks/services/monitoring/prometheus.js";
 import { holdsSecret, render, secretsOf } from "../../stacks/template.js";
+import { KUBERNETES_BACKUP } from "../support/backup-fixture.js";
 
 const kubernetes = (extra: Record<string, unknown> = {}): StackConfig =>
-  parseConfig({ platform: "kubernetes", publicUrl: "https://api.example.com", ingress: { tlsIssuer: "letsencrypt" }, ...extra }, "prod");
+  parseConfig({ platform: "kubernetes", publicUrl: "https://api.example.com", ingress: { tlsIssuer: "letsencrypt" }, backup: KUBERNETES_BACKUP, ...extra }, "prod");
 const docker = (extra: Record<string, unknown> = {}): StackConfig => parseConfig({ platform: "docker", ...extra }, "dev");
 const clusterDns: Addressing = { address: (host) => `${host}.supabase.svc.cluster.local` };
 const networkAlias: Addressing = { address: (host) => host };

@@ -10,13 +10,14 @@ import { stackPrometheusConfig } from "../../stacks/monitoring/stack-prometheus.
 import { dockerAddressing } from "../../stacks/platforms/docker/addressing.js";
 import { kubernetesAddressing } from "../../stacks/platforms/kubernetes/addressing.js";
 import { planServices } from "../../stacks/services/index.js";
+import { KUBERNETES_BACKUP } from "../support/backup-fixture.js";
 
 type Job = Record<string, any> & { job_name: string };
 type Rendered = { global: Record<string, any>; alerting: any; rule_files: string[]; scrape_configs: Job[] };
 
 const dev = parseConfig({ platform: "docker" }, "dev");
 const prod = parseConfig(
-  { platform: "kubernetes", namespace: "supa", publicUrl: "https://api.example.com", ingress: { tlsIssuer: "letsencrypt" }, replicas: { kong: 2, auth: 2, rest: 2, realtime: 3 } },
+  { platform: "kubernetes", namespace: "supa", publicUrl: "https://api.example.com", ingress: { tlsIssuer: "letsencrypt" }, replicas: { kong: 2, auth: 2, rest: 2, realtime: 3 }, backup: KUBERNETES_BACKUP },
   "prod",
 );
 
@@ -84,7 +85,7 @@ describe("renderPrometheusConfig: services from the model", () => {
     fc.assert(
       fc.property(label, fc.integer({ min: 1, max: 5 }), (namespace, replicas) => {
         const config = parseConfig(
-          { platform: "kubernetes", namespace, publicUrl: "https://api.example.com", ingress: { tlsIssuer: "le" }, replicas: { kong: replicas, auth: replicas, rest: replicas, realtime: replicas } },
+          { platform: "kubernetes", namespace, publicUrl: "https://api.example.com", ingress: { tlsIssuer: "le" }, replicas: { kong: replicas, auth: replicas, rest: replicas, realtime: replicas }, backup: KUBERNETES_BACKUP },
           "staging",
         );
         const rendered = render(config);

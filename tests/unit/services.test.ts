@@ -7,10 +7,11 @@ import { SECRET_NAMES } from "../../stacks/secret-names.js";
 import { planServices } from "../../stacks/services/index.js";
 import { redisConf } from "../../stacks/services/redis.js";
 import { holdsSecret, render, secretsOf } from "../../stacks/template.js";
+import { KUBERNETES_BACKUP } from "../support/backup-fixture.js";
 
 const secretKeys = (extra: Record<string, unknown>) => new Set(extra.smtp ? (["smtpPassword"] as const) : []);
 const kubernetes = (extra: Record<string, unknown> = {}): StackConfig =>
-  parseConfig({ platform: "kubernetes", publicUrl: "https://api.example.com", ingress: { tlsIssuer: "letsencrypt" }, ...extra }, "staging", secretKeys(extra));
+  parseConfig({ platform: "kubernetes", publicUrl: "https://api.example.com", ingress: { tlsIssuer: "letsencrypt" }, backup: KUBERNETES_BACKUP, ...extra }, "staging", secretKeys(extra));
 const docker = (extra: Record<string, unknown> = {}): StackConfig => parseConfig({ platform: "docker", ...extra }, "dev", secretKeys(extra));
 const clusterDns: Addressing = { address: (host) => `${host}.supabase.svc.cluster.local` };
 const composeDns: Addressing = { address: (host) => host };

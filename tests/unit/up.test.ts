@@ -32,7 +32,7 @@ function checkout(): string {
     "stacks/index.ts": "export {};\n",
     "stacks/Pulumi.dev.yaml": "config:\n  supabase:platform: docker\n",
     "stacks/Pulumi.staging.yaml":
-      "config:\n  supabase:platform: kubernetes\n  supabase:publicUrl: https://api.example.com\n  supabase:ingress:\n    tlsIssuer: letsencrypt\n",
+      "config:\n  supabase:platform: kubernetes\n  supabase:publicUrl: https://api.example.com\n  supabase:ingress:\n    tlsIssuer: letsencrypt\n  supabase:backup:\n    enabled: false\n",
     "home/.kube/config": "current-context: c\ncontexts:\n  - name: c\n    context: { cluster: k, user: u }\nclusters:\n  - name: k\nusers:\n  - name: u\n",
   };
   for (const [path, content] of Object.entries(files)) {

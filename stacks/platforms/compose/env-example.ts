@@ -23,6 +23,10 @@ const HOW_TO_GENERATE: Readonly<Record<SecretName, string>> = {
   slackWebhookUrl: "Slack incoming-webhook URL for Alertmanager's chat receiver; empty disables Slack notifications",
   pagerdutyRoutingKey: "PagerDuty Events API v2 routing key for Alertmanager's pager receiver; empty disables paging",
   heartbeatToken: "bearer token of the dead-man's-switch heartbeat (see monitoring/alertmanager/alertmanager.yml); may stay empty",
+  pgbackrestCipherPass: "cipher pass of the pgBackRest repository, never changed once the stanza exists: openssl rand -hex 32",
+  backupEncryptionKey: "key the logical and Redis backups are encrypted with, at least 32 characters: openssl rand -hex 32",
+  backupS3AccessKeyId: "access key id of the S3 backup repository; empty with a volume repository or an instance role",
+  backupS3SecretAccessKey: "secret access key of the S3 backup repository; empty with a volume repository or an instance role",
 };
 
 /** The `.env.example` text: every secret with an empty value and how to make it, then the plain settings. */

@@ -1,9 +1,12 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { DockerBackupPlan } from "../../backup/docker-backup.js";
 import type { ComponentName, StackConfig } from "../../config.js";
-import type { ServiceSpec, TaskSpec } from "../../model.js";
+import type { ContainerSpec, ServiceSpec, TaskSpec } from "../../model.js";
 import { dockerHostName } from "../../docker-host.js";
 import type { SecretValues } from "../../secrets.js";
+import { backupSchedulerArgs } from "./backup-scheduler.js";
+import { buildLocalImage } from "./built-image.js";
 import { containerArgs } from "./container.js";
 import { dependencyOrder } from "../order.js";
 import { publicPort } from "./public-port.js";
@@ -19,6 +22,8 @@ export interface DockerPlatformArgs {
   readonly config: StackConfig;
   /** The stack's secrets, delivered as secret env and secret uploads. */
   readonly secrets: SecretValues;
+  /** The backup schedule, run by an ops container beside the database; none when backups are off. */
+  readonly backup?: DockerBackupPlan;
 }
 
 /**
@@ -45,12 +50,18 @@ export class DockerPlatform extends pulumi.ComponentResource {
 
     this.network = new docker.Network(`${name}-network`, { name: prefix }, child);
 
-    const images = new Map<string, docker.RemoteImage>();
-    for (const image of new Set([...specs, ...tasks].map((s) => s.image))) {
-      images.set(image, new docker.RemoteImage(`${name}-image-${slug(image)}`, { name: image, keepLocally: true }, child));
+    const images = new Map<string, pulumi.Output<string>>();
+    for (const image of new Set([...specs, ...tasks].filter((s) => !s.build).map((s) => s.image))) {
+      images.set(image, new docker.RemoteImage(`${name}-image-${slug(image)}`, { name: image, keepLocally: true }, child).imageId);
     }
+    const builds = new Map<string, pulumi.Output<string>>();
+    for (const s of [...specs, ...tasks]) {
+      if (s.build && !builds.has(s.build.name)) builds.set(s.build.name, buildLocalImage(`${name}-build-${s.build.name}`, s.build, child).repoDigest);
+    }
+    const imageOf = (s: ContainerSpec): pulumi.Output<string> => (s.build ? builds.get(s.build.name)! : images.get(s.image)!);
 
     const volumes: docker.Volume[] = [];
+    const volumesOf = new Map<ComponentName, ReadonlyMap<string, pulumi.Output<string>>>();
     const containers: Partial<Record<ComponentName, docker.Container>> = {};
     const taskRuns = new Map<string, { container: docker.Container; gate: pulumi.Output<string> }>();
     for (const spec of dependencyOrder(specs)) {
@@ -67,12 +78,13 @@ export class DockerPlatform extends pulumi.ComponentResource {
         volumes.push(volume);
         volumeNames.set(vol.name, volume.name);
       }
+      volumesOf.set(spec.name, volumeNames);
       containers[spec.name] = new docker.Container(
         `${name}-${spec.name}`,
         containerArgs({
           spec,
           name: `${prefix}-${spec.name}`,
-          image: images.get(spec.image)!.imageId,
+          image: imageOf(spec),
           network: this.network.name,
           volumes: volumeNames,
           gatewayPort: config.gatewayPort,
@@ -85,11 +97,27 @@ export class DockerPlatform extends pulumi.ComponentResource {
         const containerName = `${prefix}-${task.name}`;
         const container = new docker.Container(
           `${name}-${task.name}`,
-          taskContainerArgs({ task, name: containerName, image: images.get(task.image)!.imageId, network: this.network.name, secrets }),
+          taskContainerArgs({ task, name: containerName, image: imageOf(task), network: this.network.name, secrets }),
           { ...child, dependsOn: [containers[spec.name]!] },
         );
         taskRuns.set(task.name, { container, gate: taskGate(task, containerName, container) });
       }
+    }
+    if (args.backup) {
+      const plan = args.backup;
+      new docker.Container(
+        `${name}-backup-scheduler`,
+        backupSchedulerArgs({
+          plan,
+          name: `${prefix}-backup-scheduler`,
+          image: buildLocalImage(`${name}-build-${plan.build.name}`, plan.build, child).repoDigest,
+          network: this.network.name,
+          volumes: volumesOf.get("postgres") ?? new Map(),
+          secrets,
+          labels: { service: "backup-scheduler", env: config.env },
+        }),
+        { ...child, dependsOn: [containers.postgres, containers.redis, ...[...taskRuns.values()].map((t) => t.container)].filter((r): r is docker.Container => r !== undefined) },
+      );
     }
     this.containers = containers;
     this.volumes = volumes;

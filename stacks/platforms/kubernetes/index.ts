@@ -43,6 +43,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("supabase:kubernetes:Platform", name, {}, opts);
     const { specs, tasks, config, secrets } = args;
+    const built = [...specs, ...tasks].find((s) => s.build);
+    if (built) throw new Error(`${built.name}: the kubernetes platform does not build and push images yet`);
     const labels: LabelContext = { instance: name, env: config.env };
     const child = { parent: this };
     const protect = { ...child, protect: config.protectDatabase };

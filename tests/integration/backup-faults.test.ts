@@ -1,0 +1,264 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BACKUP_METRICS, DRILL_METRICS } from "../../stacks/monitoring/backup-metrics.js";
+import { REPO_ROOT } from "../../stacks/stack-files.js";
+import { freePort } from "../../scripts/lib/free-port.js";
+import { PGBACKREST_DEFAULTS, postgresArchiveSettings, renderPgbackrestConf } from "../../scripts/backup/pgbackrest-config.js";
+import { pgbackrestFromEnv, stanzaInfo } from "../../scripts/backup/pgbackrest.js";
+import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
+import { requireBinary } from "../support/binaries.js";
+import { clusterOwner, startPostgres, type PostgresServer } from "../support/postgres.js";
+import { startPushgateway, type PushgatewayServer } from "../support/pushgateway.js";
+import { startS3Server, type S3Server } from "../support/s3.js";
+
+const CIPHER = "faults-cipher-pass-0123456789abcdef0123456789";
+const KEY = "faults-logical-secret-0123456789abcdef0123";
+const ARCHIVE_TIMEOUT_SECONDS = 10;
+const REPO_SIZE = "48m";
+const STEP_TIMEOUT = 90_000;
+
+/** How a CLI run ended. */
+interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("backup faults on real PostgreSQL 15, pgBackRest and Pushgateway: each fails loudly and loses nothing", () => {
+  let server: PostgresServer;
+  let gateway: PushgatewayServer;
+  let s3: S3Server;
+  let work: string;
+  let repo: string;
+  let configPath: string;
+  let env: Record<string, string>;
+  let s3Env: Record<string, string>;
+  let mounted = false;
+  const owner = clusterOwner();
+  const physical = { job: "supabase_backup", kind: "physical", env: "test" };
+  const logical = { job: "supabase_backup", kind: "logical", env: "test" };
+  const drill = { job: "supabase_backup", env: "test" };
+
+  const launch = (script: string, args: readonly string[], extra: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliRun> } => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env: { ...env, ...extra }, ...(owner && { uid: owner.uid, gid: owner.gid }) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<CliRun>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr })));
+    return { child, done };
+  };
+  const cli = (script: string, args: readonly string[], extra: Record<string, string> = {}): Promise<CliRun> => launch(script, args, extra).done;
+
+  const query = async <T extends pg.QueryResultRow>(sql: string, connection: pg.ClientConfig = { connectionString: server.url }): Promise<T[]> => {
+    const client = new pg.Client(connection);
+    await client.connect();
+    try {
+      return (await client.query<T>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  /** Switches WAL and waits until that segment is in the repository; returns its name. */
+  const archiveNow = async (): Promise<string> => {
+    const [{ wal }] = (await query<{ wal: string }>("SELECT pg_walfile_name(pg_switch_wal()) AS wal")) as [{ wal: string }];
+    for (;;) {
+      const [row] = await query<{ last: string | null }>("SELECT last_archived_wal AS last FROM pg_stat_archiver");
+      if (row?.last && row.last >= wal) return wal;
+      await sleep(100);
+    }
+  };
+
+  const labels = async (): Promise<string[]> => (await stanzaInfo(pgbackrestFromEnv(env, { configPath, stanza: "main" }))).backups.map((b) => b.label);
+
+  /** Restores into a new directory, starts it and returns the number of `events` rows, or throws when it cannot start. */
+  const restoredEvents = async (name: string, args: readonly string[]): Promise<number> => {
+    const dataDir = join(work, name);
+    const restore = await cli("scripts/restore.ts", ["postgres", ...args, "--pg-data", dataDir, "--no-archive"]);
+    expect(restore.code, restore.stderr).toBe(0);
+    const cluster = await startScratchCluster({ dataDir, user: server.superuser, env: { PG_BIN_DIR: server.binDir, PATH: env["PATH"]! }, serverEnv: { PGBACKREST_REPO1_CIPHER_PASS: CIPHER }, timeoutSeconds: 60 });
+    try {
+      const libpq = cluster.target("postgres").libpqEnv;
+      const [{ n }] = (await query<{ n: number }>("SELECT count(*)::int AS n FROM events", { host: libpq["PGHOST"], port: Number(libpq["PGPORT"]), user: server.superuser, database: "postgres" })) as [{ n: number }];
+      return n;
+    } finally {
+      await cluster.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  /** Expects a failed run: non-zero exit, success 0 pushed, last success unchanged. */
+  const expectFailure = async (run: CliRun, series: typeof BACKUP_METRICS | typeof DRILL_METRICS, group: Record<string, string>, lastSuccess: number | undefined): Promise<void> => {
+    expect(run.code, run.stdout + run.stderr).not.toBe(0);
+    expect(await gateway.value(series.success, group)).toBe(0);
+    expect(await gateway.value(series.lastSuccess, group)).toBe(lastSuccess);
+  };
+
+  beforeAll(async () => {
+    requireBinary("pgbackrest", "pgbackrest");
+    work = mkdtempSync(join(tmpdir(), "backup-faults-"));
+    repo = join(work, "repo");
+    configPath = join(work, "pgbackrest.conf");
+    for (const dir of ["repo", "log", "lock", "spool", "locks", "home"]) mkdirSync(join(work, dir));
+    mounted = process.getuid?.() === 0 && spawnSync("mount", ["-t", "tmpfs", "-o", `size=${REPO_SIZE}`, "tmpfs", repo]).status === 0;
+    process.env["PGBACKREST_REPO1_CIPHER_PASS"] = CIPHER;
+    const archive = postgresArchiveSettings("main", configPath, ARCHIVE_TIMEOUT_SECONDS);
+    server = await startPostgres({ settings: { ...archive, archive_command: `'${archive["archive_command"]}'` } });
+    writeFileSync(
+      configPath,
+      renderPgbackrestConf({
+        ...PGBACKREST_DEFAULTS,
+        processMax: { backup: 2, restore: 2, archive: 2 },
+        repository: { type: "posix", path: repo },
+        cluster: { kind: "local", dataDir: server.dataDir, port: server.port, socketDir: server.socketDir, user: server.superuser },
+        logPath: join(work, "log"),
+        lockPath: join(work, "lock"),
+        spoolPath: join(work, "spool"),
+      }),
+    );
+    if (owner) for (const path of [work, configPath, ...["repo", "log", "lock", "spool", "locks", "home"].map((d) => join(work, d))]) chownSync(path, owner.uid, owner.gid);
+    gateway = await startPushgateway();
+    s3 = await startS3Server();
+    env = {
+      PATH: `${server.binDir}:${process.env["PATH"]}`,
+      HOME: join(work, "home"),
+      PG_BIN_DIR: server.binDir,
+      DATABASE_URL: server.url,
+      PGBACKREST_CONFIG: configPath,
+      PGBACKREST_REPO1_CIPHER_PASS: CIPHER,
+      PGBACKREST_ARCHIVE_TIMEOUT: "15",
+      BACKUP_LOCK_DIR: join(work, "locks"),
+      BACKUP_ENCRYPTION_KEY: KEY,
+      PUSHGATEWAY_URL: gateway.url,
+      BACKUP_ENV: "test",
+      DRILL_PGUSER: server.superuser,
+    };
+    s3Env = { BACKUP_S3_ENDPOINT: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: "us-east-1" };
+    await query("CREATE TABLE events (id bigserial PRIMARY KEY, phase text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+    await query("INSERT INTO events (phase) SELECT 'base' FROM generate_series(1, 1000)");
+    const full = await cli("scripts/backup.ts", ["postgres", "--type", "full"]);
+    expect(full.code, full.stderr).toBe(0);
+    const dump = await cli("scripts/backup.ts", ["logical", "--dest", `s3://${s3.bucket}/faults`], s3Env);
+    expect(dump.code, dump.stderr).toBe(0);
+  }, STEP_TIMEOUT);
+
+  afterAll(async () => {
+    await s3?.stop();
+    await gateway?.stop();
+    await server?.stop();
+    if (mounted) spawnSync("umount", ["-l", repo]);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("refuses a concurrent run of the same job with exit 3, and the first run still succeeds", async () => {
+    const first = launch("scripts/backup.ts", ["postgres", "--type", "incr"]);
+    const lock = join(work, "locks", "backup-physical.lock");
+    for (let waited = 0; !existsSync(lock); waited += 20) {
+      if (waited > 30_000) throw new Error(`the first run never took ${lock}`);
+      await sleep(20);
+    }
+    first.child.kill("SIGSTOP");
+    try {
+      const second = await cli("scripts/backup.ts", ["postgres", "--type", "incr"]);
+      expect(second.code).toBe(3);
+      expect(second.stderr).toMatch(/another run holds .*backup-physical\.lock/);
+    } finally {
+      first.child.kill("SIGCONT");
+    }
+    expect((await first.done).code).toBe(0);
+  }, STEP_TIMEOUT);
+
+  it("fails on a full disk (repository on a 48 MB tmpfs), and the repository stays usable", async () => {
+    expect(mounted, `mounting a ${REPO_SIZE} tmpfs for the repository failed: the suite must run as root (bash tests/run-all.sh)`).toBe(true);
+    const lastSuccess = await gateway.value(BACKUP_METRICS.lastSuccess, physical);
+    const before = await labels();
+    const filler = join(repo, "filler");
+    const { bavail, bsize } = statfsSync(repo);
+    spawnSync("fallocate", ["-l", String(Math.max(0, bavail * bsize - 256 * 1024)), filler]);
+    try {
+      const run = await cli("scripts/backup.ts", ["postgres", "--type", "full"]);
+      await expectFailure(run, BACKUP_METRICS, physical, lastSuccess);
+      expect(run.stdout + run.stderr).toMatch(/physical: failed: pgbackrest backup exited with \d+:\s+ERROR: .*unable to write/);
+    } finally {
+      rmSync(filler, { force: true });
+    }
+    expect(await labels()).toEqual(before);
+  }, STEP_TIMEOUT);
+
+  it("fails with a wrong cipher pass and leaves the repository as it was", async () => {
+    const lastSuccess = await gateway.value(BACKUP_METRICS.lastSuccess, physical);
+    const before = await labels();
+    const run = await cli("scripts/backup.ts", ["postgres", "--type", "incr"], { PGBACKREST_REPO1_CIPHER_PASS: "a-wrong-cipher-pass-0123456789abcdef0123456789" });
+    await expectFailure(run, BACKUP_METRICS, physical, lastSuccess);
+    expect(run.stdout).toMatch(/physical: failed: .*(cipher|decrypt|crypto)/i);
+    expect(await labels()).toEqual(before);
+  }, STEP_TIMEOUT);
+
+  it("fails the restore drill on a corrupted repository file, keeping the last drill success", async () => {
+    const good = await cli("scripts/backup-verify.ts", []);
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    const lastSuccess = await gateway.value(DRILL_METRICS.lastSuccess, drill);
+    const newest = (await labels()).at(-1)!;
+    const files = readdirSync(join(repo, "backup", "main", newest), { recursive: true })
+      .map((f) => join(repo, "backup", "main", newest, String(f)))
+      .filter((f) => statSync(f).isFile() && !f.includes("backup.manifest"))
+      .sort((a, b) => statSync(b).size - statSync(a).size);
+    const file = files[0]!;
+    const original = readFileSync(file);
+    const damaged = Buffer.from(original);
+    for (let i = 64; i < damaged.length; i += 97) damaged[i]! ^= 0x5a;
+    writeFileSync(file, damaged);
+    try {
+      const run = await cli("scripts/backup-verify.ts", []);
+      await expectFailure(run, DRILL_METRICS, drill, lastSuccess);
+      expect(run.stdout).toMatch(/backup:verify FAILED: /);
+    } finally {
+      writeFileSync(file, original);
+    }
+  }, STEP_TIMEOUT);
+
+  it("fails a logical upload to an unreachable S3 endpoint, and the earlier upload still restores", async () => {
+    const lastSuccess = await gateway.value(BACKUP_METRICS.lastSuccess, logical);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const run = await cli("scripts/backup.ts", ["logical", "--dest", `s3://${s3.bucket}/faults`], { ...s3Env, BACKUP_S3_ENDPOINT: closed });
+    await expectFailure(run, BACKUP_METRICS, logical, lastSuccess);
+    expect(run.stdout).toMatch(/logical: failed: /);
+    const restore = await cli("scripts/restore.ts", ["logical", "latest", "--from", `s3://${s3.bucket}/faults`, "--target-db", "from_s3"], s3Env);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(await query<{ n: number }>("SELECT count(*)::int AS n FROM events", { connectionString: server.urlFor("from_s3") })).toEqual([{ n: 1000 }]);
+  }, STEP_TIMEOUT);
+
+  it("still restores the earlier good backups after every fault, to the end of the archived WAL", async () => {
+    expect(await restoredEvents("after-faults", ["--latest"])).toBe(1000);
+  }, STEP_TIMEOUT);
+
+  it("cannot recover to a time past a missing WAL segment; a time before it restores, and --latest stops at the gap", async () => {
+    await query("INSERT INTO events (phase) SELECT 'before-gap' FROM generate_series(1, 100)");
+    const [{ beforeGap }] = (await query<{ beforeGap: Date }>("SELECT clock_timestamp() AS \"beforeGap\"")) as [{ beforeGap: Date }];
+    await sleep(50);
+    await query("INSERT INTO events (phase) VALUES ('ends-recovery-before-the-gap')");
+    await archiveNow();
+    await query("INSERT INTO events (phase) SELECT 'in-gap' FROM generate_series(1, 100)");
+    const lost = await archiveNow();
+    await query("INSERT INTO events (phase) SELECT 'after-gap' FROM generate_series(1, 100)");
+    const [{ afterGap }] = (await query<{ afterGap: Date }>("SELECT clock_timestamp() AS \"afterGap\"")) as [{ afterGap: Date }];
+    await sleep(50);
+    await query("INSERT INTO events (phase) VALUES ('ends-recovery-after-the-gap')");
+    await archiveNow();
+    const archiveDir = join(repo, "archive", "main");
+    const segment = readdirSync(archiveDir, { recursive: true }).map(String).find((f) => f.includes(`${lost}-`));
+    expect(segment, `segment ${lost} in the archive`).toBeDefined();
+    rmSync(join(archiveDir, segment!));
+
+    await expect(restoredEvents("past-gap", ["--to-time", afterGap.toISOString()])).rejects.toThrow(/recovery ended before configured recovery target was reached/);
+    expect(await restoredEvents("before-gap", ["--to-time", beforeGap.toISOString()])).toBe(1100);
+    expect(await restoredEvents("latest-stops-at-gap", ["--latest"])).toBe(1101);
+  }, STEP_TIMEOUT);
+});
