@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { backupSchema } from "./backup/backup-config.js";
+import { loadtestSchema } from "./loadtest/loadtest-config.js";
 
 export const PROJECT = "supabase";
 
@@ -212,9 +213,16 @@ const fields = z.strictObject({
     protectDatabase: z.boolean().default(true),
     monitoring: monitoringSchema,
     backup: backupSchema,
+    loadtest: loadtestSchema,
   });
 
 const schema = fields.superRefine((c, ctx) => {
+    if (c.loadtest.testRun && c.platform !== "kubernetes") {
+      ctx.addIssue({ code: "custom", path: ["loadtest", "testRun"], input: c.loadtest.testRun, message: "nothing on the docker platform: a TestRun needs k6-operator on Kubernetes (run npm run loadtest instead)" });
+    }
+    if (c.loadtest.testRun && !c.monitoring.enabled) {
+      ctx.addIssue({ code: "custom", path: ["loadtest", "testRun"], input: c.loadtest.testRun, message: "monitoring.enabled: the runners remote-write to the stack's Prometheus, where the gate is evaluated" });
+    }
     if (c.platform === "docker") {
       if (c.monitoring.enabled && c.monitoring.grafanaPort === c.gatewayPort) {
         ctx.addIssue({ code: "custom", path: ["monitoring", "grafanaPort"], input: c.monitoring.grafanaPort, message: "a host port other than gatewayPort" });

@@ -10,3 +10,4 @@ export const grafanaAdminPassword = outputs.grafanaAdminPassword;
 export const pgbackrestCipherPass = outputs.pgbackrestCipherPass;
 export const backupEncryptionKey = outputs.backupEncryptionKey;
 export const platform = outputs.platform;
+export const loadTestGate = outputs.loadTestGate;

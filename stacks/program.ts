@@ -7,9 +7,13 @@ import { loadConfig } from "./load-config.js";
 import { DockerPlatform } from "./platforms/docker/index.js";
 import { dockerAddressing } from "./platforms/docker/addressing.js";
 import { KubernetesPlatform } from "./platforms/kubernetes/index.js";
+import { LoadTestRun } from "./platforms/kubernetes/load-test-run.js";
 import { kubernetesAddressing } from "./platforms/kubernetes/addressing.js";
 import { StackSecrets } from "./secrets.js";
 import { planStack, planTasks } from "./services/index.js";
+import { INFRASTRUCTURE_JOBS } from "./monitoring/infrastructure-jobs.js";
+import { readRepoFileBytes } from "./services/repo-file.js";
+import { K6_RUNNER_IMAGE } from "./versions.js";
 
 /** The stack outputs. */
 export interface StackOutputs {
@@ -29,12 +33,17 @@ export interface StackOutputs {
   readonly backupEncryptionKey: pulumi.Output<string>;
   /** Platform the stack runs on. */
   readonly platform: string;
+  /** PromQL of the release gate of the configured k6 TestRun: one series per failed gate, none when it passed. */
+  readonly loadTestGate?: string;
 }
 
 /** Validates config, generates secrets, plans every service and renders it to the configured platform. */
 export function createStack(): StackOutputs {
   const { config, secrets: provided } = loadConfig();
+  const testRun = config.loadtest.testRun;
+  const testRunArchive = testRun && readRepoFileBytes(testRun.archive, "loadtest.testRun.archive");
   const secrets = new StackSecrets("supabase", { apiKeys: config.apiKeys, provided });
+  let loadTestGate: string | undefined;
   if (config.platform === "kubernetes") {
     const provider = new k8s.Provider("kubernetes", {
       ...(config.kubeContext ? { context: config.kubeContext } : {}),
@@ -43,7 +52,31 @@ export function createStack(): StackOutputs {
     });
     const addressing = kubernetesAddressing(config.namespace);
     const [specs, tasks] = [planStack(config, addressing), planTasks(config, addressing)];
-    new KubernetesPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider });
+    const platform = new KubernetesPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider });
+    if (testRun && testRunArchive) {
+      const { host, port } = INFRASTRUCTURE_JOBS.prometheus;
+      const run = new LoadTestRun(
+        "loadtest",
+        {
+          run: {
+            name: testRun.name,
+            stack: config.env,
+            namespace: config.namespace,
+            scenario: testRun.scenario,
+            target: testRun.target,
+            limits: config.realtime,
+            parallelism: testRun.parallelism,
+            supabaseUrl: config.publicUrl,
+            prometheusRemoteWriteUrl: `http://${addressing.address(host)}:${port}/api/v1/write`,
+            runnerImage: K6_RUNNER_IMAGE,
+          },
+          archive: testRunArchive,
+          secrets: secrets.values,
+        },
+        { provider, dependsOn: [platform] },
+      );
+      loadTestGate = run.gateQuery;
+    }
   } else {
     const provider = new docker.Provider("docker", config.dockerHost ? { host: config.dockerHost } : {});
     const addressing = dockerAddressing();
@@ -60,5 +93,6 @@ export function createStack(): StackOutputs {
     pgbackrestCipherPass: secrets.values.pgbackrestCipherPass,
     backupEncryptionKey: secrets.values.backupEncryptionKey,
     platform: config.platform,
+    ...(loadTestGate !== undefined && { loadTestGate }),
   };
 }

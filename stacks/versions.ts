@@ -33,3 +33,6 @@ export const IMAGES: Readonly<Record<ComponentName, string>> = {
 export function imageFor(name: ComponentName, overrides: Partial<Record<ComponentName, string>>): string {
   return overrides[name] ?? IMAGES[name];
 }
+
+/** The k6 runner of distributed release runs: k6 1.x with the stable k6/websockets module and remote write. */
+export const K6_RUNNER_IMAGE = "grafana/k6:1.7.1";

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, posix } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { isAbsolute, join, posix } from "node:path";
 import type { FileSpec } from "../model.js";
 import { REPO_ROOT } from "../stack-files.js";
 
@@ -19,4 +19,11 @@ export function repoDirectoryFiles(sourceDir: string, mountDir: string, extensio
     .filter((name) => name.endsWith(extension))
     .sort()
     .map((name) => repoFile(`${sourceDir}/${name}`, `${mountDir}/${name}`));
+}
+
+/** The bytes of a file named by config key `key` (absolute, or relative to the repository); a missing file is an error naming both. */
+export function readRepoFileBytes(path: string, key: string): Buffer {
+  const full = isAbsolute(path) ? path : join(REPO_ROOT, path);
+  if (!existsSync(full)) throw new Error(`supabase:${key}: got "${path}", where there is no file; expected the archive built by k6 archive (runbooks/load-testing.md)`);
+  return readFileSync(full);
 }

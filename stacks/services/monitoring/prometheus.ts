@@ -23,7 +23,8 @@ export function retentionSize(volumeSize: string): string {
 }
 
 /**
- * Prometheus with the scrape config generated from the core services, the committed rules plus the generated
+ * Prometheus with the scrape config generated from the core services (and the remote-write receiver that k6 release
+ * runs write their native histograms to), the committed rules plus the generated
  * Realtime limit rule, and one file per scrape secret under secrets/. Retention by time from config and by size
  * from the volume, so the TSDB never fills its volume.
  */
@@ -39,6 +40,8 @@ export function planPrometheus(config: StackConfig, addressing: Addressing, serv
       `--storage.tsdb.path=${TSDB_PATH}`,
       `--storage.tsdb.retention.time=${config.monitoring.retention}`,
       `--storage.tsdb.retention.size=${retentionSize(storage.size)}`,
+      "--web.enable-remote-write-receiver",
+      "--enable-feature=native-histograms",
     ],
     env: {},
     ports: [{ name: "http", port }],
