@@ -127,8 +127,14 @@ const fields = z.strictObject({
       .strictObject({
         className: z.string().regex(DNS_LABEL, "an IngressClass name").default("nginx"),
         tlsIssuer: z.string().regex(DNS_LABEL, "a cert-manager ClusterIssuer name").optional(),
+        websocketTimeoutSeconds: z
+          .number()
+          .int()
+          .min(60, "at least 60 seconds: Realtime clients send a heartbeat every 25 s")
+          .max(3600, "at most 3600 seconds, the gateway's own websocket timeout")
+          .default(3600),
       })
-      .default({ className: "nginx" }),
+      .default({ className: "nginx", websocketTimeoutSeconds: 3600 }),
     replicas: z
       .strictObject({ kong: replicas.default(1), auth: replicas.default(1), rest: replicas.default(1), realtime: replicas.default(1) })
       .default({ kong: 1, auth: 1, rest: 1, realtime: 1 }),

@@ -65,6 +65,7 @@ describe("parseConfig", () => {
     ["image without a tag", { platform: "docker", images: { redis: "redis" } }, /supabase:images\.redis: got "redis"; expected an image pinned to a tag or digest/],
     ["unknown redis policy", { platform: "docker", redis: { maxmemoryPolicy: "lru" } }, /supabase:redis\.maxmemoryPolicy: got "lru"; expected one of "noeviction"/],
     ["api key expiry before issue", { platform: "docker", apiKeys: { issuedAt: 100, expiresAt: 50 } }, /supabase:apiKeys\.expiresAt: got 50; expected a time after apiKeys\.issuedAt/],
+    ["websocket timeout below the heartbeat margin", { ...k8s, ingress: { ...k8s.ingress, websocketTimeoutSeconds: 30 } }, /supabase:ingress\.websocketTimeoutSeconds: got 30; expected a value >= 60/],
     ["https without issuer", { platform: "kubernetes", publicUrl: "https://api.example.com" }, /supabase:ingress\.tlsIssuer: got nothing; expected a cert-manager ClusterIssuer name when publicUrl is https/],
     ["localhost on kubernetes", { ...k8s, publicUrl: "http://localhost:8000" }, /supabase:publicUrl: got "http:\/\/localhost:8000"; expected the public host name of the Ingress/],
     ["unknown key", { platform: "docker", replica: 2 }, /supabase: unknown key 'replica'/],

@@ -287,7 +287,7 @@ describe("services, budgets and ingress", () => {
 
   it("routes the public host with TLS from the issuer on https, and without TLS on http", () => {
     const endpoint = publicEndpoint([kong])!;
-    const https = new Ingress(ingressArgs(endpoint, { publicUrl: "https://api.example.com/", ingress: { className: "nginx", tlsIssuer: "le" } }, "supa", labels) as never);
+    const https = new Ingress(ingressArgs(endpoint, { publicUrl: "https://api.example.com/", ingress: { className: "nginx", tlsIssuer: "le", websocketTimeoutSeconds: 3600 } }, "supa", labels) as never);
     https.validate();
     expect(https.spec).toMatchObject({
       ingressClassName: "nginx",
@@ -299,8 +299,10 @@ describe("services, budgets and ingress", () => {
       "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600",
       "nginx.ingress.kubernetes.io/proxy-send-timeout": "3600",
     });
-    const http = ingressArgs(endpoint, { publicUrl: "http://api.example.com:8080", ingress: { className: "traefik" } }, "supa", labels);
+    const http = ingressArgs(endpoint, { publicUrl: "http://api.example.com:8080", ingress: { className: "traefik", websocketTimeoutSeconds: 900 } }, "supa", labels);
     expect(http.spec).not.toHaveProperty("tls");
+    expect(http.metadata).toHaveProperty(["annotations", "nginx.ingress.kubernetes.io/proxy-read-timeout"], "900");
+    expect(http.metadata).toHaveProperty(["annotations", "nginx.ingress.kubernetes.io/proxy-send-timeout"], "900");
     expect(http.metadata).not.toHaveProperty(["annotations", "cert-manager.io/cluster-issuer"]);
   });
 });

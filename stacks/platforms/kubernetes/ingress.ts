@@ -4,8 +4,6 @@ import type { StackConfig } from "../../config.js";
 import type { PortSpec, ServiceSpec } from "../../model.js";
 import { serviceLabels, type LabelContext } from "./labels.js";
 
-/** Seconds a proxied request or websocket may stay idle (Realtime keeps sockets open). */
-const PROXY_TIMEOUT_SECONDS = "3600";
 /** Largest request body the Ingress accepts. */
 const MAX_BODY_SIZE = "50m";
 
@@ -20,7 +18,8 @@ export function publicEndpoint(specs: readonly ServiceSpec[]): { readonly spec: 
 
 /**
  * The Ingress that routes the public URL's host to the public port. With an https URL it terminates TLS with a
- * certificate cert-manager issues from `ingress.tlsIssuer` into `<host>-tls`.
+ * certificate cert-manager issues from `ingress.tlsIssuer` into `<host>-tls`. Proxied requests and websockets may
+ * stay idle for `ingress.websocketTimeoutSeconds`.
  */
 export function ingressArgs(
   endpoint: { readonly spec: ServiceSpec; readonly port: PortSpec },
@@ -37,8 +36,8 @@ export function ingressArgs(
       namespace,
       labels: serviceLabels(spec, labels),
       annotations: {
-        "nginx.ingress.kubernetes.io/proxy-read-timeout": PROXY_TIMEOUT_SECONDS,
-        "nginx.ingress.kubernetes.io/proxy-send-timeout": PROXY_TIMEOUT_SECONDS,
+        "nginx.ingress.kubernetes.io/proxy-read-timeout": String(config.ingress.websocketTimeoutSeconds),
+        "nginx.ingress.kubernetes.io/proxy-send-timeout": String(config.ingress.websocketTimeoutSeconds),
         "nginx.ingress.kubernetes.io/proxy-body-size": MAX_BODY_SIZE,
         ...(tls && config.ingress.tlsIssuer !== undefined && { "cert-manager.io/cluster-issuer": config.ingress.tlsIssuer }),
       },
