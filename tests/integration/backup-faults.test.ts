@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKUP_METRICS, DRILL_METRICS } from "../../stacks/monitoring/backup-metrics.js";
 import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { freePort } from "../../scripts/lib/free-port.js";
-import { PGBACKREST_DEFAULTS, postgresArchiveSettings, renderPgbackrestConf } from "../../scripts/backup/pgbackrest-config.js";
 import { pgbackrestFromEnv, stanzaInfo } from "../../scripts/backup/pgbackrest.js";
 import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
 import { requireBinary } from "../support/binaries.js";
-import { clusterOwner, startPostgres, type PostgresServer } from "../support/postgres.js";
+import { clusterOwner, type PostgresServer } from "../support/postgres.js";
 import { startPushgateway, type PushgatewayServer } from "../support/pushgateway.js";
 import { startS3Server, type S3Server } from "../support/s3.js";
+import { startArchivingCluster } from "../support/pgbackrest.js";
 
 const CIPHER = "faults-cipher-pass-0123456789abcdef0123456789";
 const KEY = "faults-logical-secret-0123456789abcdef0123";
@@ -105,25 +105,10 @@ describe("backup faults on real PostgreSQL 15, pgBackRest and Pushgateway: each 
     requireBinary("pgbackrest", "pgbackrest");
     work = mkdtempSync(join(tmpdir(), "backup-faults-"));
     repo = join(work, "repo");
-    configPath = join(work, "pgbackrest.conf");
-    for (const dir of ["repo", "log", "lock", "spool", "locks", "home"]) mkdirSync(join(work, dir));
+    mkdirSync(repo);
     mounted = process.getuid?.() === 0 && spawnSync("mount", ["-t", "tmpfs", "-o", `size=${REPO_SIZE}`, "tmpfs", repo]).status === 0;
     process.env["PGBACKREST_REPO1_CIPHER_PASS"] = CIPHER;
-    const archive = postgresArchiveSettings("main", configPath, ARCHIVE_TIMEOUT_SECONDS);
-    server = await startPostgres({ settings: { ...archive, archive_command: `'${archive["archive_command"]}'` } });
-    writeFileSync(
-      configPath,
-      renderPgbackrestConf({
-        ...PGBACKREST_DEFAULTS,
-        processMax: { backup: 2, restore: 2, archive: 2 },
-        repository: { type: "posix", path: repo },
-        cluster: { kind: "local", dataDir: server.dataDir, port: server.port, socketDir: server.socketDir, user: server.superuser },
-        logPath: join(work, "log"),
-        lockPath: join(work, "lock"),
-        spoolPath: join(work, "spool"),
-      }),
-    );
-    if (owner) for (const path of [work, configPath, ...["repo", "log", "lock", "spool", "locks", "home"].map((d) => join(work, d))]) chownSync(path, owner.uid, owner.gid);
+    ({ server, configPath } = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS));
     gateway = await startPushgateway();
     s3 = await startS3Server();
     env = {

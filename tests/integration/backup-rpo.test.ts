@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/stack-files.js";
-import { PGBACKREST_DEFAULTS, postgresArchiveSettings, renderPgbackrestConf } from "../../scripts/backup/pgbackrest-config.js";
 import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
 import { requireBinary } from "../support/binaries.js";
-import { clusterOwner, startPostgres, type PostgresServer } from "../support/postgres.js";
+import { clusterOwner, type PostgresServer } from "../support/postgres.js";
+import { startArchivingCluster } from "../support/pgbackrest.js";
 
 const CIPHER = "rpo-cipher-pass-0123456789abcdef0123456789ab";
 const ARCHIVE_TIMEOUT_SECONDS = 10;
@@ -42,25 +42,10 @@ describe("RPO on real PostgreSQL 15 and pgBackRest: kill -9 the postmaster, rest
   beforeAll(async () => {
     requireBinary("pgbackrest", "pgbackrest");
     work = mkdtempSync(join(tmpdir(), "backup-rpo-"));
-    const configPath = join(work, "pgbackrest.conf");
-    const dirs = ["repo", "log", "lock", "spool", "locks", "home"];
-    for (const dir of dirs) mkdirSync(join(work, dir));
     process.env["PGBACKREST_REPO1_CIPHER_PASS"] = CIPHER;
-    const archive = postgresArchiveSettings("main", configPath, ARCHIVE_TIMEOUT_SECONDS);
-    server = await startPostgres({ settings: { ...archive, archive_command: `'${archive["archive_command"]}'` } });
-    writeFileSync(
-      configPath,
-      renderPgbackrestConf({
-        ...PGBACKREST_DEFAULTS,
-        processMax: { backup: 2, restore: 2, archive: 2 },
-        repository: { type: "posix", path: join(work, "repo") },
-        cluster: { kind: "local", dataDir: server.dataDir, port: server.port, socketDir: server.socketDir, user: server.superuser },
-        logPath: join(work, "log"),
-        lockPath: join(work, "lock"),
-        spoolPath: join(work, "spool"),
-      }),
-    );
-    if (owner) for (const path of [work, configPath, ...dirs.map((d) => join(work, d))]) chownSync(path, owner.uid, owner.gid);
+    const cluster = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS);
+    server = cluster.server;
+    const configPath = cluster.configPath;
     env = {
       PATH: `${server.binDir}:${process.env["PATH"]}`,
       HOME: join(work, "home"),

@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKUP_METRICS, DRILL_METRICS } from "../../stacks/monitoring/backup-metrics.js";
 import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { annotationArgs, decodeAnnotations, encodeAnnotations } from "../../scripts/backup/counts-annotation.js";
-import { PGBACKREST_DEFAULTS, postgresArchiveSettings, renderPgbackrestConf } from "../../scripts/backup/pgbackrest-config.js";
 import { pgbackrestFromEnv, stanzaInfo } from "../../scripts/backup/pgbackrest.js";
 import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
 import { requireBinary } from "../support/binaries.js";
-import { clusterOwner, startPostgres, type PostgresServer } from "../support/postgres.js";
+import { clusterOwner, type PostgresServer } from "../support/postgres.js";
 import { startPushgateway, type PushgatewayServer } from "../support/pushgateway.js";
+import { startArchivingCluster } from "../support/pgbackrest.js";
 
 const CIPHER = "test-cipher-pass-0123456789abcdef0123456789";
 const ARCHIVE_TIMEOUT_SECONDS = 10;
@@ -81,24 +81,8 @@ describe("pgBackRest backups, point-in-time recovery and restore drills on real 
   beforeAll(async () => {
     requireBinary("pgbackrest", "pgbackrest");
     work = mkdtempSync(join(tmpdir(), "pitr-test-"));
-    configPath = join(work, "pgbackrest.conf");
     process.env["PGBACKREST_REPO1_CIPHER_PASS"] = CIPHER;
-    const archive = postgresArchiveSettings("main", configPath, ARCHIVE_TIMEOUT_SECONDS);
-    server = await startPostgres({ settings: { ...archive, archive_command: `'${archive["archive_command"]}'` } });
-    for (const dir of ["repo", "log", "lock", "spool", "locks", "home"]) mkdirSync(join(work, dir));
-    writeFileSync(
-      configPath,
-      renderPgbackrestConf({
-        ...PGBACKREST_DEFAULTS,
-        processMax: { backup: 2, restore: 2, archive: 2 },
-        repository: { type: "posix", path: join(work, "repo") },
-        cluster: { kind: "local", dataDir: server.dataDir, port: server.port, socketDir: server.socketDir, user: server.superuser },
-        logPath: join(work, "log"),
-        lockPath: join(work, "lock"),
-        spoolPath: join(work, "spool"),
-      }),
-    );
-    if (owner) for (const path of [work, ...["repo", "log", "lock", "spool", "locks", "home", "pgbackrest.conf"].map((d) => join(work, d))]) chownSync(path, owner.uid, owner.gid);
+    ({ server, configPath } = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS));
     gateway = await startPushgateway();
     env = {
       PATH: `${server.binDir}:${process.env["PATH"]}`,
