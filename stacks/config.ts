@@ -99,6 +99,13 @@ const monitoringSchema = z
     enabled: z.boolean().default(true),
     retention: z.string().regex(/^[1-9]\d*[hdwy]$/, "a Prometheus retention such as 15d, 720h or 2w").default("15d"),
     grafanaPort: port.default(3001),
+    lokiObjectStore: z
+      .strictObject({
+        endpoint: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "a host name and optional port without a scheme, such as s3.eu-west-1.amazonaws.com"),
+        region: z.string().regex(/^[a-z0-9-]+$/, "a region such as eu-west-1"),
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')"),
+      })
+      .optional(),
     storage: z
       .strictObject({
         prometheus: volumeSchema.default(DEFAULT_MONITORING_STORAGE.prometheus),
@@ -290,6 +297,8 @@ export const SECRET_CONFIG_KEYS = [
   "heartbeatToken",
   "backupS3AccessKeyId",
   "backupS3SecretAccessKey",
+  "lokiS3AccessKeyId",
+  "lokiS3SecretAccessKey",
 ] as const;
 export type SecretConfigKey = (typeof SECRET_CONFIG_KEYS)[number];
 
@@ -311,6 +320,13 @@ export function parseConfig(raw: Record<string, unknown>, env: string, secretKey
     for (const key of ["backupS3AccessKeyId", "backupS3SecretAccessKey"] as const) {
       if (!secretKeysSet.has(key)) {
         problems.push(`${PROJECT}:${key}: got nothing; expected the S3 credential as a secret when backup.repository.type is s3 with keyType shared (pulumi config set --secret ${key})`);
+      }
+    }
+  }
+  if (result.success && result.data.monitoring.lokiObjectStore) {
+    for (const key of ["lokiS3AccessKeyId", "lokiS3SecretAccessKey"] as const) {
+      if (!secretKeysSet.has(key)) {
+        problems.push(`${PROJECT}:${key}: got nothing; expected the credential of Loki's object store as a secret when monitoring.lokiObjectStore is set (pulumi config set --secret ${key})`);
       }
     }
   }

@@ -24,6 +24,8 @@ export const SECRET_NAMES = [
   "backupEncryptionKey",
   "backupS3AccessKeyId",
   "backupS3SecretAccessKey",
+  "lokiS3AccessKeyId",
+  "lokiS3SecretAccessKey",
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
@@ -53,4 +55,6 @@ export const SECRET_ENV_NAMES: Readonly<Record<SecretName, string>> = {
   backupEncryptionKey: "BACKUP_ENCRYPTION_KEY",
   backupS3AccessKeyId: "AWS_ACCESS_KEY_ID",
   backupS3SecretAccessKey: "AWS_SECRET_ACCESS_KEY",
+  lokiS3AccessKeyId: "LOKI_S3_ACCESS_KEY_ID",
+  lokiS3SecretAccessKey: "LOKI_S3_SECRET_ACCESS_KEY",
 };

@@ -60,6 +60,8 @@ export class StackSecrets extends pulumi.ComponentResource {
       backupEncryptionKey: password("backup-encryption-key", GENERATED_BACKUP_SECRETS.backupEncryptionKey!),
       backupS3AccessKeyId: provided("backupS3AccessKeyId"),
       backupS3SecretAccessKey: provided("backupS3SecretAccessKey"),
+      lokiS3AccessKeyId: provided("lokiS3AccessKeyId"),
+      lokiS3SecretAccessKey: provided("lokiS3SecretAccessKey"),
     };
     this.registerOutputs({});
   }

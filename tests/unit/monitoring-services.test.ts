@@ -124,6 +124,25 @@ describe("monitoring config", () => {
     expect(retentionSize("512Mi")).toBe("409MB");
   });
 
+  it("runs Loki on its volume by default, and on the configured object store with credentials as secrets", () => {
+    const onVolume = byName(planStack(kubernetes(), clusterDns), "loki");
+    expect(onVolume.files[0]).toMatchObject({ mountPath: "/etc/loki/loki.yml", source: "monitoring/loki/loki.yml" });
+    expect(onVolume.env).toEqual({});
+    const store = { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", bucket: "supabase-logs" };
+    const config = parseConfig(
+      { platform: "kubernetes", publicUrl: "https://api.example.com", ingress: { tlsIssuer: "letsencrypt" }, backup: KUBERNETES_BACKUP, monitoring: { lokiObjectStore: store } },
+      "prod",
+      new Set(["lokiS3AccessKeyId", "lokiS3SecretAccessKey"]),
+    );
+    const onS3 = byName(planStack(config, clusterDns), "loki");
+    expect(onS3.files[0]).toMatchObject({ mountPath: "/etc/loki/loki.yml", source: "monitoring/loki/loki.object-store.yml" });
+    expect(onS3.args).toContain("-config.expand-env=true");
+    expect(onS3.env).toMatchObject({ LOKI_S3_ENDPOINT: store.endpoint, LOKI_S3_REGION: store.region, LOKI_S3_BUCKET: store.bucket });
+    expect(secretsOf(onS3.env["LOKI_S3_ACCESS_KEY_ID"]!)).toEqual(["lokiS3AccessKeyId"]);
+    expect(secretsOf(onS3.env["LOKI_S3_SECRET_ACCESS_KEY"]!)).toEqual(["lokiS3SecretAccessKey"]);
+    expect(() => kubernetes({ monitoring: { lokiObjectStore: store } })).toThrow(/supabase:lokiS3AccessKeyId: got nothing; expected the credential of Loki's object store/);
+  });
+
   it("points Grafana's root URL at the loopback port operators open", () => {
     const grafana = byName(planStack(docker({ monitoring: { grafanaPort: 3333 } }), networkAlias), "grafana");
     expect(grafana.env["GF_SERVER_ROOT_URL"]).toBe("http://localhost:3333");

@@ -27,6 +27,8 @@ const HOW_TO_GENERATE: Readonly<Record<SecretName, string>> = {
   backupEncryptionKey: "key the logical and Redis backups are encrypted with, at least 32 characters: openssl rand -hex 32",
   backupS3AccessKeyId: "access key id of the S3 backup repository; empty with a volume repository or an instance role",
   backupS3SecretAccessKey: "secret access key of the S3 backup repository; empty with a volume repository or an instance role",
+  lokiS3AccessKeyId: "access key id of Loki's object store; empty on filesystem storage",
+  lokiS3SecretAccessKey: "secret access key of Loki's object store; empty on filesystem storage",
 };
 
 /** The `.env.example` text: every secret with an empty value and how to make it, then the plain settings. */
