@@ -1,18 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKUP_METRICS, DRILL_METRICS } from "../../stacks/monitoring/backup-metrics.js";
-import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { freePort } from "../../scripts/lib/free-port.js";
 import { pgbackrestFromEnv, stanzaInfo } from "../../scripts/backup/pgbackrest.js";
 import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
 import { requireBinary } from "../support/binaries.js";
-import { clusterOwner, type PostgresServer } from "../support/postgres.js";
+import type { PostgresServer } from "../support/postgres.js";
 import { startPushgateway, type PushgatewayServer } from "../support/pushgateway.js";
 import { startS3Server, type S3Server } from "../support/s3.js";
+import { launchCli, type CliRun } from "../support/cli-process.js";
 import { startArchivingCluster } from "../support/pgbackrest.js";
 
 const CIPHER = "faults-cipher-pass-0123456789abcdef0123456789";
@@ -21,12 +21,6 @@ const ARCHIVE_TIMEOUT_SECONDS = 10;
 const REPO_SIZE = "48m";
 const STEP_TIMEOUT = 90_000;
 
-/** How a CLI run ended. */
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,20 +34,11 @@ describe("backup faults on real PostgreSQL 15, pgBackRest and Pushgateway: each 
   let env: Record<string, string>;
   let s3Env: Record<string, string>;
   let mounted = false;
-  const owner = clusterOwner();
   const physical = { job: "supabase_backup", kind: "physical", env: "test" };
   const logical = { job: "supabase_backup", kind: "logical", env: "test" };
   const drill = { job: "supabase_backup", env: "test" };
 
-  const launch = (script: string, args: readonly string[], extra: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliRun> } => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env: { ...env, ...extra }, ...(owner && { uid: owner.uid, gid: owner.gid }) });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const done = new Promise<CliRun>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr })));
-    return { child, done };
-  };
+  const launch = (script: string, args: readonly string[], extra: Record<string, string> = {}) => launchCli(script, args, { env: { ...env, ...extra } });
   const cli = (script: string, args: readonly string[], extra: Record<string, string> = {}): Promise<CliRun> => launch(script, args, extra).done;
 
   const query = async <T extends pg.QueryResultRow>(sql: string, connection: pg.ClientConfig = { connectionString: server.url }): Promise<T[]> => {
@@ -107,19 +92,12 @@ describe("backup faults on real PostgreSQL 15, pgBackRest and Pushgateway: each 
     repo = join(work, "repo");
     mkdirSync(repo);
     mounted = process.getuid?.() === 0 && spawnSync("mount", ["-t", "tmpfs", "-o", `size=${REPO_SIZE}`, "tmpfs", repo]).status === 0;
-    process.env["PGBACKREST_REPO1_CIPHER_PASS"] = CIPHER;
-    ({ server, configPath } = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS));
+    const cluster = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS, CIPHER);
+    ({ server, configPath } = cluster);
     gateway = await startPushgateway();
     s3 = await startS3Server();
     env = {
-      PATH: `${server.binDir}:${process.env["PATH"]}`,
-      HOME: join(work, "home"),
-      PG_BIN_DIR: server.binDir,
-      DATABASE_URL: server.url,
-      PGBACKREST_CONFIG: configPath,
-      PGBACKREST_REPO1_CIPHER_PASS: CIPHER,
-      PGBACKREST_ARCHIVE_TIMEOUT: "15",
-      BACKUP_LOCK_DIR: join(work, "locks"),
+      ...cluster.cliEnv,
       BACKUP_ENCRYPTION_KEY: KEY,
       PUSHGATEWAY_URL: gateway.url,
       BACKUP_ENV: "test",

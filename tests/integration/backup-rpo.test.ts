@@ -1,13 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
 import { requireBinary } from "../support/binaries.js";
-import { clusterOwner, type PostgresServer } from "../support/postgres.js";
+import type { PostgresServer } from "../support/postgres.js";
+import { launchCli, type CliRun } from "../support/cli-process.js";
 import { startArchivingCluster } from "../support/pgbackrest.js";
 
 const CIPHER = "rpo-cipher-pass-0123456789abcdef0123456789ab";
@@ -16,11 +15,6 @@ const MARGIN_SECONDS = 5;
 const INSERT_SECONDS = 25;
 const TIMEOUT = 120_000;
 
-/** How a CLI run ended. */
-interface CliRun {
-  readonly code: number;
-  readonly stderr: string;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,34 +22,15 @@ describe("RPO on real PostgreSQL 15 and pgBackRest: kill -9 the postmaster, rest
   let server: PostgresServer;
   let work: string;
   let env: Record<string, string>;
-  const owner = clusterOwner();
 
-  const cli = (script: string, args: readonly string[]): Promise<CliRun> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env, ...(owner && { uid: owner.uid, gid: owner.gid }) });
-      let stderr = "";
-      child.stdout.resume();
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("close", (code) => resolve({ code: code ?? -1, stderr }));
-    });
+  const cli = (script: string, args: readonly string[]): Promise<CliRun> => launchCli(script, args, { env }).done;
 
   beforeAll(async () => {
     requireBinary("pgbackrest", "pgbackrest");
     work = mkdtempSync(join(tmpdir(), "backup-rpo-"));
-    process.env["PGBACKREST_REPO1_CIPHER_PASS"] = CIPHER;
-    const cluster = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS);
+    const cluster = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS, CIPHER);
     server = cluster.server;
-    const configPath = cluster.configPath;
-    env = {
-      PATH: `${server.binDir}:${process.env["PATH"]}`,
-      HOME: join(work, "home"),
-      PG_BIN_DIR: server.binDir,
-      DATABASE_URL: server.url,
-      PGBACKREST_CONFIG: configPath,
-      PGBACKREST_REPO1_CIPHER_PASS: CIPHER,
-      PGBACKREST_ARCHIVE_TIMEOUT: "15",
-      BACKUP_LOCK_DIR: join(work, "locks"),
-    };
+    env = { ...cluster.cliEnv };
   }, TIMEOUT);
 
   afterAll(async () => {

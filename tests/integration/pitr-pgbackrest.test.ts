@@ -1,29 +1,23 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKUP_METRICS, DRILL_METRICS } from "../../stacks/monitoring/backup-metrics.js";
-import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { annotationArgs, decodeAnnotations, encodeAnnotations } from "../../scripts/backup/counts-annotation.js";
 import { pgbackrestFromEnv, stanzaInfo } from "../../scripts/backup/pgbackrest.js";
 import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
 import { requireBinary } from "../support/binaries.js";
 import { clusterOwner, type PostgresServer } from "../support/postgres.js";
 import { startPushgateway, type PushgatewayServer } from "../support/pushgateway.js";
+import { launchCli, type CliRun } from "../support/cli-process.js";
 import { startArchivingCluster } from "../support/pgbackrest.js";
 
 const CIPHER = "test-cipher-pass-0123456789abcdef0123456789";
 const ARCHIVE_TIMEOUT_SECONDS = 10;
 const STEP_TIMEOUT = 120_000;
 
-/** How a CLI run ended. */
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** Formats an instant as RFC 3339 with a +02:00 offset, to prove offsets are honoured. */
 function rfc3339PlusTwo(date: Date): string {
@@ -39,21 +33,7 @@ describe("pgBackRest backups, point-in-time recovery and restore drills on real 
   const owner = clusterOwner();
 
   const cli = (script: string, args: readonly string[], extra: Record<string, string> = {}, onStderr?: (line: string, kill: () => void) => void): Promise<CliRun> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, script), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...env, ...extra },
-        ...(owner && { uid: owner.uid, gid: owner.gid }),
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        for (const line of d.toString().split("\n")) onStderr?.(line, () => child.kill("SIGTERM"));
-      });
-      child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
-    });
+    launchCli(script, args, { env: { ...env, ...extra }, ...(onStderr && { onStderr }) }).done;
 
   const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], connection: pg.ClientConfig = { connectionString: server.url }): Promise<T[]> => {
     const client = new pg.Client(connection);
@@ -81,18 +61,11 @@ describe("pgBackRest backups, point-in-time recovery and restore drills on real 
   beforeAll(async () => {
     requireBinary("pgbackrest", "pgbackrest");
     work = mkdtempSync(join(tmpdir(), "pitr-test-"));
-    process.env["PGBACKREST_REPO1_CIPHER_PASS"] = CIPHER;
-    ({ server, configPath } = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS));
+    const cluster = await startArchivingCluster(work, ARCHIVE_TIMEOUT_SECONDS, CIPHER);
+    ({ server, configPath } = cluster);
     gateway = await startPushgateway();
     env = {
-      PATH: `${server.binDir}:${process.env["PATH"]}`,
-      HOME: join(work, "home"),
-      PG_BIN_DIR: server.binDir,
-      DATABASE_URL: server.url,
-      PGBACKREST_CONFIG: configPath,
-      PGBACKREST_REPO1_CIPHER_PASS: CIPHER,
-      PGBACKREST_ARCHIVE_TIMEOUT: "15",
-      BACKUP_LOCK_DIR: join(work, "locks"),
+      ...cluster.cliEnv,
       PUSHGATEWAY_URL: gateway.url,
       BACKUP_ENV: "test",
       DRILL_PGUSER: server.superuser,

@@ -11,16 +11,19 @@ export interface ArchivingCluster {
   readonly configPath: string;
   /** The repository directory. */
   readonly repo: string;
+  /** What every backup CLI run needs: binaries, database, pgBackRest config and cipher pass, lock folder. */
+  readonly cliEnv: Readonly<Record<string, string>>;
 }
 
 const WORK_DIRS = ["repo", "log", "lock", "spool", "locks", "home"];
 
 /**
  * Creates the pgBackRest working folders under `work` (keeping a `repo` that is already there, e.g. a mounted tmpfs),
- * starts a cluster whose archive_command pushes through pgBackRest, writes the config, and hands it all to the
- * cluster's OS user. The caller sets PGBACKREST_REPO1_CIPHER_PASS before starting.
+ * starts a cluster whose archive_command pushes through pgBackRest with `cipherPass`, writes the config, and hands it
+ * all to the cluster's OS user.
  */
-export async function startArchivingCluster(work: string, archiveTimeoutSeconds: number): Promise<ArchivingCluster> {
+export async function startArchivingCluster(work: string, archiveTimeoutSeconds: number, cipherPass: string): Promise<ArchivingCluster> {
+  process.env["PGBACKREST_REPO1_CIPHER_PASS"] = cipherPass;
   const configPath = join(work, "pgbackrest.conf");
   const repo = join(work, "repo");
   for (const dir of WORK_DIRS) mkdirSync(join(work, dir), { recursive: true });
@@ -40,5 +43,15 @@ export async function startArchivingCluster(work: string, archiveTimeoutSeconds:
   );
   const owner = clusterOwner();
   if (owner) for (const path of [work, configPath, ...WORK_DIRS.map((d) => join(work, d))]) chownSync(path, owner.uid, owner.gid);
-  return { server, configPath, repo };
+  const cliEnv = {
+    PATH: `${server.binDir}:${process.env["PATH"]}`,
+    HOME: join(work, "home"),
+    PG_BIN_DIR: server.binDir,
+    DATABASE_URL: server.url,
+    PGBACKREST_CONFIG: configPath,
+    PGBACKREST_REPO1_CIPHER_PASS: cipherPass,
+    PGBACKREST_ARCHIVE_TIMEOUT: "15",
+    BACKUP_LOCK_DIR: join(work, "locks"),
+  };
+  return { server, configPath, repo, cliEnv };
 }
