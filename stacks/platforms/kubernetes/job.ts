@@ -1,10 +1,10 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TaskSpec } from "../../model.js";
-import { containerEnv, escapeExpansion } from "./env.js";
-import { fileMounts, RESERVED_VOLUMES, type FileObjectNames } from "./files.js";
+import { containerParts } from "./container.js";
+import type { FileObjectNames } from "./files.js";
 import { podLabels, serviceLabels, type LabelContext } from "./labels.js";
-import { containerSecurityContext, podSecurityContext } from "./security.js";
+import { podSecurityContext } from "./security.js";
 
 /** Inputs to one task's Job. */
 export interface JobArgs {
@@ -29,8 +29,7 @@ const BACKOFF_LIMIT = 2;
  */
 export function jobArgs(args: JobArgs): k8s.batch.v1.JobArgs {
   const { task } = args;
-  const files = fileMounts(task, args.files);
-  const tmp = task.security.readOnlyRootFilesystem;
+  const run = containerParts(task, args.envSecret, args.files);
   return {
     metadata: { namespace: args.namespace, labels: serviceLabels(task, args.labels) },
     spec: {
@@ -43,20 +42,8 @@ export function jobArgs(args: JobArgs): k8s.batch.v1.JobArgs {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: podSecurityContext(task.security),
-          containers: [
-            {
-              name: task.name,
-              image: task.image,
-              imagePullPolicy: "IfNotPresent",
-              ...(task.command && { command: task.command.map(escapeExpansion) }),
-              ...(task.args && { args: task.args.map(escapeExpansion) }),
-              env: containerEnv(task, args.envSecret),
-              resources: { requests: { ...task.resources.requests }, limits: { ...task.resources.limits } },
-              securityContext: containerSecurityContext(task.security),
-              volumeMounts: [...files.volumeMounts, ...(tmp ? [{ name: RESERVED_VOLUMES.tmp, mountPath: "/tmp" }] : [])],
-            },
-          ],
-          volumes: [...files.volumes, ...(tmp ? [{ name: RESERVED_VOLUMES.tmp, emptyDir: {} }] : [])],
+          containers: [run.container],
+          volumes: run.volumes,
         },
       },
     },

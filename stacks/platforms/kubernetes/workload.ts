@@ -2,8 +2,9 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { types } from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec, VolumeSpec } from "../../model.js";
-import { containerEnv, escapeExpansion } from "./env.js";
-import { fileMounts, RESERVED_VOLUMES, type FileObjectNames } from "./files.js";
+import { containerParts } from "./container.js";
+import { escapeExpansion } from "./env.js";
+import { RESERVED_VOLUMES, type FileObjectNames } from "./files.js";
 import { podLabels, selectorLabels, serviceLabels, type LabelContext } from "./labels.js";
 import { scrapeAnnotations } from "./metrics.js";
 import { probesFor } from "./probes.js";
@@ -97,8 +98,7 @@ export function podTemplate(args: WorkloadArgs): types.input.core.v1.PodTemplate
   const reserved = Object.values(RESERVED_VOLUMES) as string[];
   const clash = spec.volumes.find((v) => reserved.includes(v.name));
   if (clash) throw new Error(`${spec.name}: volume name '${clash.name}' is reserved (${reserved.join(", ")})`);
-  const files = fileMounts(spec, args.files);
-  const tmp = spec.security.readOnlyRootFilesystem;
+  const main = containerParts(spec, args.envSecret, args.files, spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })));
   const annotations = scrapeAnnotations(spec);
   const seeded = spec.volumes.filter((v) => v.seedFromImage);
   return {
@@ -114,26 +114,8 @@ export function podTemplate(args: WorkloadArgs): types.input.core.v1.PodTemplate
         ],
       }),
       ...(seeded.length > 0 && { initContainers: seeded.map((v) => seedContainer(spec, v)) }),
-      containers: [
-        {
-          name: spec.name,
-          image: spec.image,
-          imagePullPolicy: "IfNotPresent",
-          ...(spec.command && { command: spec.command.map(escapeExpansion) }),
-          ...(spec.args && { args: spec.args.map(escapeExpansion) }),
-          env: containerEnv(spec, args.envSecret),
-          ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
-          ...probesFor(spec),
-          resources: { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } },
-          securityContext: containerSecurityContext(spec.security),
-          volumeMounts: [
-            ...spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
-            ...files.volumeMounts,
-            ...(tmp ? [{ name: RESERVED_VOLUMES.tmp, mountPath: "/tmp" }] : []),
-          ],
-        },
-      ],
-      volumes: [...files.volumes, ...(tmp ? [{ name: RESERVED_VOLUMES.tmp, emptyDir: {} }] : [])],
+      containers: [{ ...main.container, ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })), ...probesFor(spec) }],
+      volumes: main.volumes,
     },
   };
 }
