@@ -264,6 +264,21 @@ const schema = fields.superRefine((c, ctx) => {
       if (c.backup.enabled && !c.backup.imageRegistry) {
         ctx.addIssue({ code: "custom", path: ["backup", "imageRegistry"], input: undefined, message: "the registry the program pushes its built images to, when backups are enabled on kubernetes" });
       }
+      const webIdentity = c.backup.repository.s3?.keyType === "web-id";
+      if (c.backup.enabled && webIdentity && Object.keys(c.backup.serviceAccountAnnotations ?? {}).length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["backup", "serviceAccountAnnotations"],
+          input: c.backup.serviceAccountAnnotations,
+          message: "the annotations that bind the database's and the backup jobs' ServiceAccounts to a cloud role (such as eks.amazonaws.com/role-arn) when repository.s3.keyType is web-id",
+        });
+      }
+    }
+    if (c.platform === "docker" && c.backup.enabled && c.backup.repository.s3?.keyType === "web-id") {
+      ctx.addIssue({ code: "custom", path: ["backup", "repository", "s3", "keyType"], input: "web-id", message: '"shared" or "auto" on the docker platform: web-id needs a Kubernetes ServiceAccount token' });
+    }
+    if (c.platform === "docker" && c.backup.serviceAccountAnnotations) {
+      ctx.addIssue({ code: "custom", path: ["backup", "serviceAccountAnnotations"], input: c.backup.serviceAccountAnnotations, message: "nothing on the docker platform, which has no ServiceAccounts" });
     }
   });
 

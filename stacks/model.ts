@@ -59,6 +59,8 @@ export interface VolumeSpec {
   readonly storageClass?: string;
   /** Copy what the image holds at mountPath into the volume while it is empty (Docker named volumes do so themselves). */
   readonly seedFromImage?: boolean;
+  /** Scratch shared by the pod's containers (a socket directory): an emptyDir on Kubernetes, never a claim. */
+  readonly ephemeral?: boolean;
 }
 
 /** A file mounted read-only into the container. */
@@ -147,6 +149,26 @@ export interface ContainerSpec {
  */
 export type ServiceKind = "stateless" | "stateful" | "per-node";
 
+/** A volume of the service that a sidecar mounts too. */
+export interface SharedMount {
+  /** Name of a volume of the service. */
+  readonly volume: string;
+  /** Where the sidecar mounts it; the service's own mount path when unset. */
+  readonly mountPath?: string;
+  /** Mounted read-only. */
+  readonly readOnly?: boolean;
+}
+
+/** A helper container in the service's pod (Kubernetes): shares its volumes and network, serves its own port. */
+export interface SidecarSpec extends ContainerSpec {
+  /** Ports the sidecar listens on; the service's Service exposes them too. */
+  readonly ports: readonly PortSpec[];
+  /** Volumes of the service it mounts. */
+  readonly mounts: readonly SharedMount[];
+  /** Liveness and readiness checks. */
+  readonly health: HealthSpec;
+}
+
 /** Everything a platform needs to run one service, and nothing platform-specific. */
 export interface ServiceSpec extends ContainerSpec {
   /** Logical name: a core service or a monitoring component. */
@@ -172,6 +194,10 @@ export interface ServiceSpec extends ContainerSpec {
    * pod's own ServiceAccount token get, list and watch pods and read pods/log in the namespace.
    */
   readonly logCollector?: boolean;
+  /** Containers beside the main one in the same pod; rendered on Kubernetes only. */
+  readonly sidecars?: readonly SidecarSpec[];
+  /** Annotations of the service's identity (a Kubernetes ServiceAccount), such as a cloud IAM role binding. */
+  readonly identityAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** A run-to-completion step: it runs once a service is ready, and the services that need it start after it succeeds. */

@@ -1,15 +1,21 @@
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { planDockerBackup } from "./backup/docker-backup.js";
+import { planBackupJobs } from "./backup/backup-jobs.js";
+import { OPS_BUILD, planDockerBackup } from "./backup/docker-backup.js";
+import { pgbackrestCertificatePlan } from "./backup/pgbackrest-certificates.js";
 import { deploysBackups } from "./backup/stack-topology.js";
 import { loadConfig } from "./load-config.js";
 import { DockerPlatform } from "./platforms/docker/index.js";
 import { dockerAddressing } from "./platforms/docker/addressing.js";
+import { KubernetesBackupSchedule } from "./platforms/kubernetes/backup-schedule.js";
 import { KubernetesPlatform } from "./platforms/kubernetes/index.js";
+import { pushImage } from "./platforms/kubernetes/pushed-image.js";
 import { LoadTestRun } from "./platforms/kubernetes/load-test-run.js";
 import { kubernetesAddressing } from "./platforms/kubernetes/addressing.js";
+import type { ContainerSpec, ImageBuild, ServiceSpec, TaskSpec } from "./model.js";
 import { StackSecrets } from "./secrets.js";
+import { ENDPOINTS } from "./services/endpoints.js";
 import { planStack, planTasks } from "./services/index.js";
 import { INFRASTRUCTURE_JOBS } from "./monitoring/infrastructure-jobs.js";
 import { readRepoFileBytes } from "./services/repo-file.js";
@@ -37,12 +43,24 @@ export interface StackOutputs {
   readonly loadTestGate?: string;
 }
 
+/** Every image the stack builds, once each: the specs', their sidecars' and tasks', then `extra`. */
+function imageBuilds(specs: readonly ServiceSpec[], tasks: readonly TaskSpec[], extra: readonly ImageBuild[]): ImageBuild[] {
+  const containers: ContainerSpec[] = [...specs, ...specs.flatMap((s) => s.sidecars ?? []), ...tasks];
+  const all = [...containers.flatMap((c) => (c.build ? [c.build] : [])), ...extra];
+  return [...new Map(all.map((b) => [b.name, b])).values()];
+}
+
 /** Validates config, generates secrets, plans every service and renders it to the configured platform. */
 export function createStack(): StackOutputs {
   const { config, secrets: provided } = loadConfig();
   const testRun = config.loadtest.testRun;
   const testRunArchive = testRun && readRepoFileBytes(testRun.archive, "loadtest.testRun.archive");
-  const secrets = new StackSecrets("supabase", { apiKeys: config.apiKeys, provided });
+  const kubernetesBackups = config.platform === "kubernetes" && deploysBackups(config);
+  const secrets = new StackSecrets("supabase", {
+    apiKeys: config.apiKeys,
+    provided,
+    ...(kubernetesBackups && { pgbackrestCertificates: pgbackrestCertificatePlan(ENDPOINTS.postgres.host, config.namespace) }),
+  });
   let loadTestGate: string | undefined;
   if (config.platform === "kubernetes") {
     const provider = new k8s.Provider("kubernetes", {
@@ -52,7 +70,17 @@ export function createStack(): StackOutputs {
     });
     const addressing = kubernetesAddressing(config.namespace);
     const [specs, tasks] = [planStack(config, addressing), planTasks(config, addressing)];
-    const platform = new KubernetesPlatform("supabase", { specs, tasks, config, secrets: secrets.values }, { provider });
+    const builds = imageBuilds(specs, tasks, kubernetesBackups ? [OPS_BUILD] : []);
+    const builder = builds.length > 0 ? new docker.Provider("docker-build", config.dockerHost ? { host: config.dockerHost } : {}) : undefined;
+    const images = Object.fromEntries(builds.map((b) => [b.name, pushImage(`supabase-push-${b.name}`, b, config.backup.imageRegistry ?? "", { provider: builder! })]));
+    const platform = new KubernetesPlatform("supabase", { specs, tasks, config, secrets: secrets.values, images }, { provider });
+    if (kubernetesBackups) {
+      new KubernetesBackupSchedule(
+        "supabase-backup",
+        { config, jobs: planBackupJobs(config, addressing), image: images[OPS_BUILD.name]!, secrets: secrets.values },
+        { provider, dependsOn: [platform] },
+      );
+    }
     if (testRun && testRunArchive) {
       const { host, port } = INFRASTRUCTURE_JOBS.prometheus;
       const run = new LoadTestRun(

@@ -1,3 +1,8 @@
+/** The pgBackRest TLS material the program issues on Kubernetes (the TLS server beside PostgreSQL and its clients). */
+export const TLS_SECRET_NAMES = ["pgbackrestTlsCa", "pgbackrestTlsServerCert", "pgbackrestTlsServerKey", "pgbackrestTlsClientCert", "pgbackrestTlsClientKey"] as const;
+/** A secret that exists only where the program issues certificates. */
+export type TlsSecretName = (typeof TLS_SECRET_NAMES)[number];
+
 /** Every secret the stack generates or receives, by name. */
 export const SECRET_NAMES = [
   "jwtSecret",
@@ -26,6 +31,7 @@ export const SECRET_NAMES = [
   "backupS3SecretAccessKey",
   "lokiS3AccessKeyId",
   "lokiS3SecretAccessKey",
+  ...TLS_SECRET_NAMES,
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
@@ -57,4 +63,9 @@ export const SECRET_ENV_NAMES: Readonly<Record<SecretName, string>> = {
   backupS3SecretAccessKey: "AWS_SECRET_ACCESS_KEY",
   lokiS3AccessKeyId: "LOKI_S3_ACCESS_KEY_ID",
   lokiS3SecretAccessKey: "LOKI_S3_SECRET_ACCESS_KEY",
+  pgbackrestTlsCa: "PGBACKREST_TLS_CA",
+  pgbackrestTlsServerCert: "PGBACKREST_TLS_SERVER_CERT",
+  pgbackrestTlsServerKey: "PGBACKREST_TLS_SERVER_KEY",
+  pgbackrestTlsClientCert: "PGBACKREST_TLS_CLIENT_CERT",
+  pgbackrestTlsClientKey: "PGBACKREST_TLS_CLIENT_KEY",
 };

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GENERATED_BACKUP_SECRETS } from "./backup/backup-secrets.js";
+import { PgbackrestCertificates, type PgbackrestCertificatePlan } from "./backup/pgbackrest-certificates.js";
 import type { SecretConfigKey } from "./config.js";
 import { signApiKey, signHs256 } from "./keys.js";
 import type { EnvValue } from "./model.js";
-import type { SecretName } from "./secret-names.js";
+import { TLS_SECRET_NAMES, type SecretName, type TlsSecretName } from "./secret-names.js";
 import { holdsSecret, render, secretsOf } from "./template.js";
 
 /** Every secret of a stack, each one a Pulumi secret output. */
@@ -16,6 +17,8 @@ export interface StackSecretsArgs {
   readonly apiKeys: { readonly issuedAt: number; readonly expiresAt: number };
   /** Secrets the operator sets in stack config (SMTP password, receiver secrets, S3 keys); an unset one is empty. */
   readonly provided?: Partial<Record<SecretConfigKey, pulumi.Input<string>>>;
+  /** Certificates of the pgBackRest TLS link to issue (Kubernetes with backups); without it those secrets are empty. */
+  readonly pgbackrestCertificates?: PgbackrestCertificatePlan;
 }
 
 /** Generates every secret with @pulumi/random and derives the API keys; all results are wrapped in pulumi.secret. */
@@ -62,9 +65,15 @@ export class StackSecrets extends pulumi.ComponentResource {
       backupS3SecretAccessKey: provided("backupS3SecretAccessKey"),
       lokiS3AccessKeyId: provided("lokiS3AccessKeyId"),
       lokiS3SecretAccessKey: provided("lokiS3SecretAccessKey"),
+      ...tlsValues(name, args.pgbackrestCertificates, child),
     };
     this.registerOutputs({});
   }
+}
+
+function tlsValues(name: string, plan: PgbackrestCertificatePlan | undefined, opts: pulumi.ComponentResourceOptions): Record<TlsSecretName, pulumi.Output<string>> {
+  if (plan) return { ...new PgbackrestCertificates(`${name}-pgbackrest-tls`, { plan }, opts).values };
+  return Object.fromEntries(TLS_SECRET_NAMES.map((n) => [n, pulumi.secret("")])) as Record<TlsSecretName, pulumi.Output<string>>;
 }
 
 /** Resolves an env value or file content; the result is a Pulumi secret whenever it references one. */

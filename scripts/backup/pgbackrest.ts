@@ -15,13 +15,15 @@ export interface Pgbackrest {
 export const DEFAULT_PGBACKREST_CONFIG = "/etc/pgbackrest/pgbackrest.conf";
 
 /**
- * Builds the pgBackRest environment: PGBACKREST_* settings from ours (the cipher pass required, since the repository is
- * always encrypted; `*_FILE` variants read here and passed on as values), plus PGPASSWORD when the cluster needs one.
+ * Builds the pgBackRest environment: PGBACKREST_* settings from ours (pgBackRest's own `*_FILE` options such as
+ * PGBACKREST_PG1_HOST_CA_FILE included), its secrets with their `*_FILE` variants read here and passed on as values (the
+ * cipher pass required, since the repository is always encrypted), plus PGPASSWORD when the cluster needs one.
  */
 export function pgbackrestFromEnv(env: Env, target: PgbackrestTarget): Pgbackrest {
   const settings: Record<string, string> = {};
+  const ours = new Set(["PGBACKREST_CONFIG", "PGBACKREST_STANZA", "PGBACKREST_BIN", ...Object.values(PGBACKREST_SECRET_ENV).map((name) => `${name}_FILE`)]);
   for (const [name, value] of Object.entries(env)) {
-    if (name.startsWith("PGBACKREST_") && !name.endsWith("_FILE") && !["PGBACKREST_CONFIG", "PGBACKREST_STANZA", "PGBACKREST_BIN"].includes(name) && value) settings[name] = value;
+    if (name.startsWith("PGBACKREST_") && !ours.has(name) && value) settings[name] = value;
   }
   for (const name of Object.values(PGBACKREST_SECRET_ENV)) {
     const value = readSecret(env, name);

@@ -5,7 +5,7 @@ import { checkDocker } from "./docker-checks.js";
 import type { Host } from "./host.js";
 import { checkKubeContext, checkKubectl } from "./kube-checks.js";
 import { readProjectFile } from "./project-file.js";
-import { readStackFile, stackPlatform, stringSetting } from "./stack-file.js";
+import { readStackFile, stackPlatform, stringSetting, type StackFile } from "./stack-file.js";
 import { checkBackend, checkPassphrase } from "./state-checks.js";
 import { checkDependencies, checkNode, checkProject, checkPulumi } from "./toolchain-checks.js";
 
@@ -21,10 +21,15 @@ export async function runPreflight(stack: StackName, host: Host): Promise<Check[
       return [fail(id, `check crashed: ${error instanceof Error ? error.message : String(error)}`, "report this with the output of npm run doctor")];
     }
   };
+  const docker = guard("docker", () => checkDocker(host, stringSetting(stackFile, "dockerHost")));
   const platformChecks =
     platform === "docker"
-      ? [guard("docker", () => checkDocker(host, stringSetting(stackFile, "dockerHost")))]
-      : [guard("kubectl", () => checkKubectl(host)), guard("kube-context", () => checkKubeContext(host, stack, stringSetting(stackFile, "kubeContext")))];
+      ? [docker]
+      : [
+          guard("kubectl", () => checkKubectl(host)),
+          guard("kube-context", () => checkKubeContext(host, stack, stringSetting(stackFile, "kubeContext"))),
+          ...(buildsImages(stackFile) ? [docker] : []),
+        ];
   const results = await Promise.all([
     guard("node", () => checkNode(host)),
     guard("dependencies", () => checkDependencies(host)),
@@ -36,4 +41,10 @@ export async function runPreflight(stack: StackName, host: Host): Promise<Check[
     ...platformChecks,
   ]);
   return results.flat();
+}
+
+/** Whether a Kubernetes stack builds and pushes images (backups, unless turned off), which needs a Docker engine here. */
+function buildsImages(file: StackFile): boolean {
+  const backup = file.raw["backup"];
+  return !(backup !== null && typeof backup === "object" && (backup as Record<string, unknown>)["enabled"] === false);
 }

@@ -52,6 +52,9 @@ export const backupSchema = z
       .string()
       .regex(/^[a-z0-9]+([.-][a-z0-9]+)*(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, "a registry and repository prefix such as registry.example.com/supabase")
       .optional(),
+    serviceAccountAnnotations: z
+      .record(z.string().regex(/^([a-z0-9]([a-z0-9.-]*[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "an annotation key such as eks.amazonaws.com/role-arn"), z.string())
+      .optional(),
   })
   .default({ enabled: true, schedule: DEFAULT_BACKUP_SCHEDULE, timeZone: "Etc/UTC", retention: DEFAULT_RETENTION, repository: { type: "volume" } });
 

@@ -91,10 +91,12 @@ export interface BackupCronJobsConfig {
   readonly pgbackrestTlsSecret: string;
   /** Non-secret settings for every job: PUSHGATEWAY_URL, BACKUP_DEST, BACKUP_S3_ENDPOINT, AWS_REGION, … */
   readonly settings: Readonly<Record<string, string>>;
-  /** Size limit of the scratch volume (a dump before upload, or a whole restored cluster for the drill). */
+  /** Size of the scratch volume (a dump before upload, or a whole restored cluster for the drill). */
   readonly scratchSize: string;
-  /** Service account for IRSA/workload identity; none (and no token) when unset. */
-  readonly serviceAccountName?: string;
+  /** StorageClass of the scratch volume; the cluster default when unset. */
+  readonly scratchStorageClass?: string;
+  /** ServiceAccount of the jobs (its annotations bind workload identity); its API token is never mounted. */
+  readonly serviceAccountName: string;
 }
 
 /** User the ops image runs as. */
@@ -119,6 +121,22 @@ function plainEnv(config: BackupCronJobsConfig): Record<string, string> {
   };
 }
 
+/** A claim made for each run and deleted with its pod: a restored cluster can outgrow any node's ephemeral storage. */
+function scratchVolume(config: BackupCronJobsConfig) {
+  return {
+    name: "scratch",
+    ephemeral: {
+      volumeClaimTemplate: {
+        spec: {
+          accessModes: ["ReadWriteOnce" as const],
+          resources: { requests: { storage: config.scratchSize } },
+          ...(config.scratchStorageClass !== undefined && { storageClassName: config.scratchStorageClass }),
+        },
+      },
+    },
+  };
+}
+
 /**
  * The backup CronJobs (batch/v1): no overlapping runs (Forbid), a start deadline so a missed run is not started hours late,
  * a run deadline, one retry, the schedule's time zone, a non-root read-only container under tini, and secrets only through
@@ -138,10 +156,11 @@ export function backupCronJobs(config: BackupCronJobsConfig): ICronJob[] {
     const volumes = [
       { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
       { name: "pgbackrest-config", configMap: { name: config.pgbackrestConfigMap } },
-      { name: "pgbackrest-tls", secret: { secretName: config.pgbackrestTlsSecret, defaultMode: 0o400 } },
+      // Root-owned and readable by the fsGroup: pgBackRest takes a group-readable key only from root.
+      { name: "pgbackrest-tls", secret: { secretName: config.pgbackrestTlsSecret, defaultMode: 0o440 } },
       { name: "pgbackrest-log", emptyDir: { sizeLimit: "1Gi" } },
       { name: "pgbackrest-spool", emptyDir: { sizeLimit: "4Gi" } },
-      ...(job.scratch ? [{ name: "scratch", emptyDir: { sizeLimit: config.scratchSize } }] : []),
+      ...(job.scratch ? [scratchVolume(config)] : []),
     ];
     const volumeMounts = [
       { name: "tmp", mountPath: "/tmp" },
@@ -172,7 +191,9 @@ export function backupCronJobs(config: BackupCronJobsConfig): ICronJob[] {
               metadata: { labels: jobLabels },
               spec: {
                 restartPolicy: "Never",
-                ...(config.serviceAccountName ? { serviceAccountName: config.serviceAccountName } : { automountServiceAccountToken: false }),
+                serviceAccountName: config.serviceAccountName,
+                automountServiceAccountToken: false,
+                enableServiceLinks: false,
                 securityContext: { runAsNonRoot: true, runAsUser: OPS_UID, runAsGroup: OPS_UID, fsGroup: OPS_UID, seccompProfile: { type: "RuntimeDefault" } },
                 containers: [
                   {

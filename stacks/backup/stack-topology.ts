@@ -8,12 +8,9 @@ export const VOLUME_REPOSITORY_PATH = "/var/lib/pgbackrest";
 /** The pgBackRest stanza of the stack's cluster. */
 export const STANZA = "main";
 
-/**
- * Whether the program deploys WAL archiving and the backup schedule. Only the docker platform does so far: on Kubernetes
- * the jobs reach the database through the pgBackRest TLS server, whose certificates the program does not issue yet.
- */
+/** Whether the program deploys WAL archiving and the backup schedule. */
 export function deploysBackups(config: StackConfig): boolean {
-  return config.backup.enabled && config.platform === "docker";
+  return config.backup.enabled;
 }
 
 /** Whether the pgBackRest repository and the dumps are reached with the S3 keys from stack config. */

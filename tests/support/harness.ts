@@ -106,6 +106,11 @@ export function unwrapSecrets(value: unknown, path = "", found: string[] = []): 
   return value;
 }
 
+/** A PEM block around stand-in bytes: the TLS provider's output shape, not a usable key or certificate. */
+function pem(label: string, body: string): string {
+  return `-----BEGIN ${label}-----\n${Buffer.from(body, "hex").toString("base64")}\n-----END ${label}-----\n`;
+}
+
 function mockState(args: pulumi.runtime.MockResourceArgs, generated: string[]): Record<string, unknown> {
   const inputs = args.inputs as Record<string, any>;
   switch (args.type) {
@@ -119,6 +124,16 @@ function mockState(args: pulumi.runtime.MockResourceArgs, generated: string[]): 
       generated.push(bytes.toString("base64"), bytes.toString("hex"));
       return { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") };
     }
+    case "tls:index/privateKey:PrivateKey": {
+      const privateKeyPem = pem("EC PRIVATE KEY", hex(`key/${args.name}`, 64));
+      generated.push(privateKeyPem);
+      return { ...inputs, privateKeyPem };
+    }
+    case "tls:index/certRequest:CertRequest":
+      return { ...inputs, certRequestPem: pem("CERTIFICATE REQUEST", hex(`csr/${args.name}`, 64)) };
+    case "tls:index/selfSignedCert:SelfSignedCert":
+    case "tls:index/locallySignedCert:LocallySignedCert":
+      return { ...inputs, certPem: pem("CERTIFICATE", hex(`cert/${args.name}`, 64)) };
     case "docker:index/container:Container":
       return inputs["attach"] ? { ...inputs, exitCode: 0 } : inputs;
     case "docker:index/image:Image": {

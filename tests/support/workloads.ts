@@ -2,7 +2,7 @@ import { COMPONENT_NAMES, type ComponentName } from "../../stacks/config.js";
 import { IMAGES } from "../../stacks/versions.js";
 import type { Recorded } from "./harness.js";
 
-/** A container as either platform renders it, reduced to what the stack tests compare. */
+/** A container as either platform renders it (a service's own, not its sidecars), reduced to what the stack tests compare. */
 export interface RenderedContainer {
   /** Component the container runs, or the task for a run-to-completion container. */
   readonly service: ComponentName | string;
@@ -42,7 +42,7 @@ function kubernetesContainers(resources: readonly Recorded[]): RenderedContainer
       const volumes = new Map<string, any>((pod.volumes ?? []).map((v: any) => [v.name, v]));
       const kind = r.inputs.kind === "Job" ? "task" : "service";
       return (pod.containers as any[]).flatMap((c) => {
-        const service = kind === "task" ? String(c.name) : serviceOfImage(c.image);
+        const service = kind === "task" || (COMPONENT_NAMES as readonly string[]).includes(c.name) ? String(c.name) : undefined;
         if (!service) return [];
         const env: Record<string, string> = {};
         for (const e of c.env ?? []) {

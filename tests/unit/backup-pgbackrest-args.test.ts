@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { backupArgs, parseTargetTime, restoreArgs, type RestoreRequest } from "../../scripts/backup/pgbackrest-args.js";
 import { parseFileProgress } from "../../scripts/backup/pgbackrest-progress.js";
 import { parseStanzaInfo } from "../../scripts/backup/pgbackrest-info.js";
+import { pgbackrestFromEnv } from "../../scripts/backup/pgbackrest.js";
 
 const target = { configPath: "/etc/pgbackrest/pgbackrest.conf", stanza: "main" };
 const request: RestoreRequest = { dataDir: "/restore/data", target: { kind: "latest" }, delta: false, force: false, archiveOff: false };
@@ -95,5 +99,22 @@ describe("pgBackRest output", () => {
       backups: [{ label: "20261123-152145F", type: "full", startTime: 10, stopTime: 20, databaseBytes: 1000, repositoryBytes: 100, error: false, annotations: { a: "b" } }],
     });
     expect(() => parseStanzaInfo(text, "other")).toThrow(/does not list stanza 'other'/);
+  });
+});
+
+describe("pgBackRest environment", () => {
+  const target = { configPath: "/etc/pgbackrest/pgbackrest.conf", stanza: "main" };
+  const secretDir = mkdtempSync(join(tmpdir(), "pgbackrest-env-"));
+  afterAll(() => rmSync(secretDir, { recursive: true, force: true }));
+
+  it("reads its secrets from *_FILE, passes pgBackRest's own *_FILE options on, and keeps our settings out", () => {
+    const cipherFile = join(secretDir, "cipher");
+    writeFileSync(cipherFile, "cipher-from-a-file-0123456789\n");
+    const { env } = pgbackrestFromEnv(
+      { PGBACKREST_REPO1_CIPHER_PASS_FILE: cipherFile, PGBACKREST_PG1_HOST_CA_FILE: "/etc/pgbackrest/tls/ca.crt", PGBACKREST_CONFIG: "/x.conf", PGBACKREST_BIN: "/opt/pgbackrest", PATH: "/bin" },
+      target,
+    );
+    expect(env).toMatchObject({ PGBACKREST_REPO1_CIPHER_PASS: "cipher-from-a-file-0123456789", PGBACKREST_PG1_HOST_CA_FILE: "/etc/pgbackrest/tls/ca.crt", PATH: "/bin" });
+    for (const name of ["PGBACKREST_REPO1_CIPHER_PASS_FILE", "PGBACKREST_CONFIG", "PGBACKREST_BIN"]) expect(env, name).not.toHaveProperty(name);
   });
 });

@@ -15,6 +15,7 @@ const config: BackupCronJobsConfig = {
   pgbackrestTlsSecret: "supabase-pgbackrest-client-tls",
   settings: { PUSHGATEWAY_URL: "http://pushgateway.monitoring:9091", BACKUP_DEST: "s3://acme-backups/prod", AWS_REGION: "eu-central-1" },
   scratchSize: "50Gi",
+  serviceAccountName: "supabase-backup",
 };
 
 describe("backup CronJobs", () => {
@@ -44,6 +45,9 @@ describe("backup CronJobs", () => {
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(full.securityContext).toMatchObject({ runAsNonRoot: true });
     expect(full.automountServiceAccountToken).toBe(false);
+    expect(full.serviceAccountName).toBe("supabase-backup");
+    expect(full.volumes!.find((v) => v.name === "pgbackrest-tls")!.secret).toMatchObject({ secretName: config.pgbackrestTlsSecret, defaultMode: 0o440 });
+    expect(full.securityContext).toMatchObject({ runAsUser: 10001, fsGroup: 10001 });
     expect(jobs[4]!.spec.jobTemplate.spec!.template.spec!.containers[0]!.args).toEqual(["scripts/backup-verify.ts"]);
   });
 
@@ -61,6 +65,14 @@ describe("backup CronJobs", () => {
     expect(names(0)).toEqual(["PGBACKREST_REPO1_CIPHER_PASS", "DATABASE_URL", "PGBACKREST_REPO1_S3_KEY", "PGBACKREST_REPO1_S3_KEY_SECRET"]);
     expect(names(3)).toEqual(["REDIS_URL", "BACKUP_ENCRYPTION_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
     expect(names(3)).not.toContain("PGBACKREST_REPO1_CIPHER_PASS");
+  });
+
+  it("give the jobs that need room a claim of their own per run, not node-local storage", () => {
+    const scratchOf = (i: number) => jobs[i]!.spec.jobTemplate.spec!.template.spec!.volumes!.find((v) => v.name === "scratch");
+    expect(scratchOf(0)).toBeUndefined();
+    expect(scratchOf(4)!.ephemeral!.volumeClaimTemplate!.spec).toEqual({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } });
+    const fast = backupCronJobs({ ...config, scratchStorageClass: "fast-ssd" })[4]!.spec.jobTemplate.spec!.template.spec!.volumes!.find((v) => v.name === "scratch");
+    expect(fast!.ephemeral!.volumeClaimTemplate!.spec.storageClassName).toBe("fast-ssd");
   });
 
   it("refuse a malformed schedule, naming the job and the value", () => {

@@ -8,7 +8,7 @@ import type { ServiceSpec } from "../../stacks/model.js";
 import { healthTest } from "../../stacks/platforms/docker/healthcheck.js";
 import { composeAddressing } from "../../stacks/platforms/compose/addressing.js";
 import { composeConfig, renderCompose } from "../../stacks/platforms/compose/index.js";
-import { SECRET_ENV_NAMES, SECRET_NAMES, type SecretName } from "../../stacks/secret-names.js";
+import { SECRET_ENV_NAMES, SECRET_NAMES, TLS_SECRET_NAMES, type SecretName } from "../../stacks/secret-names.js";
 import { planServices, planStack, planTasks } from "../../stacks/services/index.js";
 import { holdsSecret, render } from "../../stacks/template.js";
 import { fixtureSpecs } from "./docker-fixture-specs.js";
@@ -148,10 +148,11 @@ describe.each(cases)("renderCompose (%s)", (_, specs) => {
     expect([...new Set(referenced)].sort()).toEqual(Object.keys(files).filter((f) => f.startsWith("files/")).sort());
   });
 
-  it("lists in .env.example every secret with an empty value and every variable the file references", () => {
+  it("lists in .env.example every secret with an empty value, but not the Kubernetes-only certificates, and every variable the file references", () => {
     const example = files[".env.example"]!;
     const assigned = new Map(example.split("\n").filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l)).map((l) => [l.split("=")[0]!, l.slice(l.indexOf("=") + 1)]));
-    for (const name of SECRET_NAMES) expect(assigned.get(SECRET_ENV_NAMES[name]), name).toBe("");
+    const kubernetesOnly = new Set<SecretName>(TLS_SECRET_NAMES);
+    for (const name of SECRET_NAMES) expect(assigned.get(SECRET_ENV_NAMES[name]), name).toBe(kubernetesOnly.has(name) ? undefined : "");
     const body = text.split("\n").filter((l) => !l.startsWith("#")).join("\n");
     const used = [...body.replaceAll("$$", "").matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]!);
     for (const v of used) expect(assigned.has(v), v).toBe(true);

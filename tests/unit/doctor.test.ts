@@ -141,6 +141,21 @@ describe("doctor on a healthy machine", () => {
   });
 });
 
+describe("doctor for a kubernetes stack with backups", () => {
+  it("checks the Docker engine that builds and pushes the backup images, and fails without it", async () => {
+    const staging = STACK_FILES["stacks/Pulumi.staging.yaml"]!.replace("  supabase:backup:\n    enabled: false\n", "");
+    const refused = { code: 1, stdout: "\n", stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n" };
+    const env = { PULUMI_CONFIG_PASSPHRASE: "passphrase-must-not-leak" };
+    const healthy = await doctor(["--stack", "staging"], machine(checkout({ "stacks/Pulumi.staging.yaml": staging }), { env }).host);
+    expect(healthy.out).toMatch(/^✔ docker-engine +engine 28\.2\.2 at /m);
+    const down = await checks(["--stack", "staging"], machine(checkout({ "stacks/Pulumi.staging.yaml": staging }), { env, responses: { "docker version --format {{.Server.Version}}": refused } }).host);
+    expect(down.code).not.toBe(0);
+    expect(down.byId("docker-engine").status).toBe("fail");
+    const off = await checks(["--stack", "staging"], machine(checkout(), { env }).host);
+    expect(off.checks.some((c) => c.id.startsWith("docker"))).toBe(false);
+  });
+});
+
 describe("doctor failures", () => {
   it("fails without the Pulumi CLI and gives the install command", async () => {
     const { host } = machine(checkout(), { responses: { "pulumi version": NOT_FOUND } });

@@ -160,9 +160,11 @@ async function render(variant: Variant = {}, preview = false, source: SpecSource
       const { planServices, planTasks } = await import("../../stacks/services/index.js");
       const { kubernetesAddressing } = await import("../../stacks/platforms/kubernetes/addressing.js");
       const specs = source === "planner" ? planServices(config, kubernetesAddressing(config.namespace)) : fixtureSpecs(config, variant);
+      const builds = specs.flatMap((s) => [s, ...(s.sidecars ?? [])]).flatMap((c) => (c.build ? [c.build.name] : []));
+      const images = Object.fromEntries(builds.map((b) => [b, `registry.example.com/supabase/${b}@sha256:${"0".repeat(64)}`]));
       const platform = new KubernetesPlatform(
         "supabase",
-        { specs, tasks: source === "planner" ? planTasks(config, kubernetesAddressing(config.namespace)) : [], config, secrets },
+        { specs, tasks: source === "planner" ? planTasks(config, kubernetesAddressing(config.namespace)) : [], config, secrets, images },
         { provider },
       );
       const values = await Promise.all(SECRET_NAMES.map((n) => valueOf(secrets[n])));

@@ -264,7 +264,7 @@ describe("redis", () => {
 describe("postgres", () => {
   const rolesSql = readFileSync(new URL("../../sql/init/99-roles.sql", import.meta.url), "utf8");
 
-  it("runs one stateful replica with data and pgsodium volumes from config", () => {
+  it("runs one stateful replica with data and pgsodium volumes from config, and a socket directory shared with the pgBackRest server", () => {
     const config = kubernetes({ storage: { postgres: { size: "50Gi", storageClass: "fast" }, pgsodium: { size: "1Gi" } } });
     const spec = byName(planServices(config, clusterDns), "postgres");
     expect(spec.kind).toBe("stateful");
@@ -272,9 +272,11 @@ describe("postgres", () => {
     expect(spec.volumes).toEqual([
       { name: "data", mountPath: "/var/lib/postgresql", size: "50Gi", storageClass: "fast" },
       { name: "pgsodium", mountPath: "/etc/postgresql-custom", size: "1Gi", seedFromImage: true },
+      { name: "socket", mountPath: "/var/run/postgresql", size: "16Mi", ephemeral: true },
     ]);
+    expect(byName(planServices(kubernetes({ backup: { enabled: false } }), clusterDns), "postgres").volumes.map((v) => v.name)).toEqual(["data", "pgsodium"]);
     expect(String(spec.env.PGDATA).startsWith(`${spec.volumes[0]?.mountPath}/`)).toBe(true);
-    expect(spec.args).toEqual(["postgres", "-c", "config_file=/etc/postgresql/postgresql.conf"]);
+    expect(spec.args?.slice(0, 3)).toEqual(["postgres", "-c", "config_file=/etc/postgresql/postgresql.conf"]);
     expect(spec.health.readiness).toEqual({ exec: expect.arrayContaining(["pg_isready"]) });
   });
 

@@ -1,8 +1,8 @@
 import type { StackConfig } from "../../config.js";
-import { SECRET_ENV_NAMES, SECRET_NAMES, type SecretName } from "../../secret-names.js";
+import { SECRET_ENV_NAMES, SECRET_NAMES, TLS_SECRET_NAMES, type SecretName, type TlsSecretName } from "../../secret-names.js";
 
 /** How to produce each secret by hand; the Pulumi stacks generate the same shapes (stacks/secrets.ts). */
-const HOW_TO_GENERATE: Readonly<Record<SecretName, string>> = {
+const HOW_TO_GENERATE: Readonly<Record<Exclude<SecretName, TlsSecretName>, string>> = {
   jwtSecret: "JWT signing secret, at least 32 characters: openssl rand -hex 32",
   anonKey: "anon API key, signed with JWT_SECRET: sign anon \"$JWT_SECRET\" (see above)",
   serviceRoleKey: "service_role API key (bypasses RLS), signed with JWT_SECRET: sign service_role \"$JWT_SECRET\"",
@@ -46,11 +46,16 @@ export function envExample(config: StackConfig): string {
     "#     printf '%s.%s.%s\\n' \"$h\" \"$p\" \"$(printf '%s.%s' \"$h\" \"$p\" | openssl dgst -sha256 -hmac \"$2\" -binary | b64url)\"; }",
     "",
     "# --- Secrets ---",
-    ...SECRET_NAMES.flatMap((name) => [`# ${HOW_TO_GENERATE[name]}`, `${SECRET_ENV_NAMES[name]}=`]),
+    ...composeSecretNames().flatMap((name) => [`# ${HOW_TO_GENERATE[name]}`, `${SECRET_ENV_NAMES[name]}=`]),
     "",
     "# --- Settings ---",
     "# Host port of the API gateway.",
     `GATEWAY_PORT=${config.gatewayPort}`,
     "",
   ].join("\n");
+}
+
+/** The secrets a compose deployment uses: all but the certificates the Kubernetes program issues. */
+function composeSecretNames(): Exclude<SecretName, TlsSecretName>[] {
+  return SECRET_NAMES.filter((name): name is Exclude<SecretName, TlsSecretName> => !(TLS_SECRET_NAMES as readonly string[]).includes(name));
 }

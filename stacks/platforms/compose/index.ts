@@ -7,6 +7,7 @@ import { RESTART_POLICY, STOP_GRACE_SECONDS } from "../docker/lifecycle.js";
 import { DOCKER_SOCKET } from "../docker/docker-socket.js";
 import { dockerLimits } from "../docker/limits.js";
 import { dependencyOrder } from "../order.js";
+import { refuseSidecars } from "../sidecars.js";
 import { publicPort, type PublicPort } from "../docker/public-port.js";
 import { envExample } from "./env-example.js";
 import { composeValue, finalize, Interpolated } from "./interpolation.js";
@@ -37,6 +38,7 @@ export function composeConfig(config: StackConfig): StackConfig {
 
 /** Renders the specs and tasks as a compose project: paths relative to compose/ mapped to their content. */
 export function renderCompose(specs: readonly ServiceSpec[], config: StackConfig, tasks: readonly TaskSpec[] = []): { files: Record<string, string> } {
+  refuseSidecars(specs, "compose");
   const built = [...specs, ...tasks].find((s) => s.build);
   if (built) throw new Error(`${built.name} runs an image the program builds; plan compose with composeConfig(config)`);
   const ordered = dependencyOrder(specs);

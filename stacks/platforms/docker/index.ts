@@ -6,6 +6,7 @@ import type { ContainerSpec, ServiceSpec, TaskSpec } from "../../model.js";
 import { dockerHostName } from "../../docker-host.js";
 import type { SecretValues } from "../../secrets.js";
 import { backupSchedulerArgs } from "./backup-scheduler.js";
+import { refuseSidecars } from "../sidecars.js";
 import { buildLocalImage } from "./built-image.js";
 import { containerArgs } from "./container.js";
 import { dependencyOrder } from "../order.js";
@@ -47,6 +48,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
     const prefix = `supabase-${config.env}`;
     const child = { parent: this };
     publicPort(specs);
+    refuseSidecars(specs, "docker");
 
     this.network = new docker.Network(`${name}-network`, { name: prefix }, child);
 

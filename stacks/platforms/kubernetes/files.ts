@@ -26,20 +26,22 @@ export interface FileObjectNames {
 export function fileMounts(
   spec: ContainerSpec,
   names: FileObjectNames,
+  volumePrefix = "",
 ): { readonly volumes: types.input.core.v1.Volume[]; readonly volumeMounts: types.input.core.v1.VolumeMount[] } {
   const { plain, secret } = splitFiles(spec);
   const volumes: types.input.core.v1.Volume[] = [];
   const volumeMounts: types.input.core.v1.VolumeMount[] = [];
   const readMode = spec.security.fsGroup === undefined ? 0o444 : 0o440;
+  const [configFiles, secretFiles] = [`${volumePrefix}${RESERVED_VOLUMES.configFiles}`, `${volumePrefix}${RESERVED_VOLUMES.secretFiles}`];
   if (plain.length > 0) {
     if (names.configMap === undefined) throw new Error(`${spec.name}: files need a ConfigMap`);
-    volumes.push({ name: RESERVED_VOLUMES.configFiles, configMap: { name: names.configMap, defaultMode: 0o444 } });
-    volumeMounts.push(...plain.map((f) => mount(RESERVED_VOLUMES.configFiles, f)));
+    volumes.push({ name: configFiles, configMap: { name: names.configMap, defaultMode: 0o444 } });
+    volumeMounts.push(...plain.map((f) => mount(configFiles, f)));
   }
   if (secret.length > 0) {
     if (names.secret === undefined) throw new Error(`${spec.name}: files that hold secrets need a Secret`);
-    volumes.push({ name: RESERVED_VOLUMES.secretFiles, secret: { secretName: names.secret, defaultMode: readMode } });
-    volumeMounts.push(...secret.map((f) => mount(RESERVED_VOLUMES.secretFiles, f)));
+    volumes.push({ name: secretFiles, secret: { secretName: names.secret, defaultMode: readMode } });
+    volumeMounts.push(...secret.map((f) => mount(secretFiles, f)));
   }
   return { volumes, volumeMounts };
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ComponentName, StackConfig } from "../../config.js";
-import type { ServiceSpec, TaskSpec } from "../../model.js";
+import type { ContainerSpec, ServiceSpec, TaskSpec } from "../../model.js";
 import type { SecretValues } from "../../secrets.js";
 import { kubernetesAddressing } from "./addressing.js";
 import { createConfigObjects } from "./config-objects.js";
@@ -24,6 +24,8 @@ export interface KubernetesPlatformArgs {
   readonly config: StackConfig;
   /** The stack's secret values, delivered only through Kubernetes Secrets. */
   readonly secrets: SecretValues;
+  /** The pushed image of each build the specs name, by build name. */
+  readonly images?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -43,8 +45,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("supabase:kubernetes:Platform", name, {}, opts);
     const { specs, tasks, config, secrets } = args;
-    const built = [...specs, ...tasks].find((s) => s.build);
-    if (built) throw new Error(`${built.name}: the kubernetes platform does not build and push images yet`);
+    const imageOf = (c: ContainerSpec): pulumi.Input<string> => {
+      if (!c.build) return c.image;
+      const pushed = args.images?.[c.build.name];
+      if (pushed === undefined) throw new Error(`${c.name}: no pushed image for build ${c.build.name}; pass it in images`);
+      return pushed;
+    };
     const labels: LabelContext = { instance: name, env: config.env };
     const child = { parent: this };
     const protect = { ...child, protect: config.protectDatabase };
@@ -60,7 +66,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       const id = `${name}-${spec.name}`;
       const account = new k8s.core.v1.ServiceAccount(
         id,
-        { metadata: { name: spec.host, namespace, labels: serviceLabels(spec, labels) }, automountServiceAccountToken: false },
+        {
+          metadata: { name: spec.host, namespace, labels: serviceLabels(spec, labels), ...(spec.identityAnnotations && { annotations: { ...spec.identityAnnotations } }) },
+          automountServiceAccountToken: false,
+        },
         child,
       );
       clusterServices.set(spec.name, new k8s.core.v1.Service(id, clusterServiceArgs(spec, namespace, labels), child));
@@ -68,12 +77,23 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         new k8s.core.v1.Service(`${name}-${headless}`, headlessServiceArgs(spec, headless, namespace, labels), child);
       }
       const objects = createConfigObjects(id, { spec, namespace, labels: serviceLabels(spec, labels), secrets }, child);
+      const sidecars = (spec.sidecars ?? []).map((sidecar) => {
+        const sidecarObjects = createConfigObjects(`${id}-${sidecar.name}`, { spec: sidecar, namespace, labels: serviceLabels(spec, labels), secrets }, child);
+        return {
+          spec: sidecar,
+          image: imageOf(sidecar),
+          envSecret: sidecarObjects.envSecret?.metadata.name,
+          files: { configMap: sidecarObjects.fileConfigMap?.metadata.name, secret: sidecarObjects.fileSecret?.metadata.name },
+        };
+      });
       const workloadArgs: WorkloadArgs = {
         spec,
         namespace,
         labels,
         envSecret: objects.envSecret?.metadata.name,
         files: { configMap: objects.fileConfigMap?.metadata.name, secret: objects.fileSecret?.metadata.name },
+        image: imageOf(spec),
+        sidecars,
       };
       const access = spec.logCollector
         ? [
@@ -89,6 +109,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         const taskObjects = createConfigObjects(taskId, { spec: task, namespace, labels: taskLabels, secrets }, child);
         const job = jobArgs({
           task,
+          image: imageOf(task),
           namespace,
           labels,
           envSecret: taskObjects.envSecret?.metadata.name,

@@ -18,6 +18,8 @@ export interface JobArgs {
   readonly envSecret?: pulumi.Input<string>;
   /** Names of the objects that carry the task's files. */
   readonly files: FileObjectNames;
+  /** The pushed build, for a task with `build`. */
+  readonly image?: pulumi.Input<string>;
 }
 
 /** Attempts before the Job, and with it the deployment, counts as failed. */
@@ -29,7 +31,7 @@ const BACKOFF_LIMIT = 2;
  */
 export function jobArgs(args: JobArgs): k8s.batch.v1.JobArgs {
   const { task } = args;
-  const run = containerParts(task, args.envSecret, args.files);
+  const run = containerParts(task, { image: args.image ?? task.image, envSecret: args.envSecret, files: args.files });
   return {
     metadata: { namespace: args.namespace, labels: serviceLabels(task, args.labels) },
     spec: {

@@ -1,6 +1,9 @@
 import type { types } from "@pulumi/kubernetes";
 import type { Probe, ServiceSpec } from "../../model.js";
 
+/** What probes are built from: a service or one of its sidecars. */
+type Checked = Pick<ServiceSpec, "ports" | "health"> & { readonly name: string };
+
 type K8sProbe = types.input.core.v1.Probe;
 
 /** The container's liveness, readiness and (when the spec has a start period) startup probes. */
@@ -14,7 +17,7 @@ export interface ContainerProbes {
 }
 
 /** Maps the spec's health checks to probes; probe ports must name one of the spec's ports. */
-export function probesFor(spec: ServiceSpec): ContainerProbes {
+export function probesFor(spec: Checked): ContainerProbes {
   const { health } = spec;
   const timing = { periodSeconds: health.intervalSeconds, timeoutSeconds: health.timeoutSeconds, failureThreshold: health.failureThreshold };
   const liveness = handler(spec, health.liveness);
@@ -33,14 +36,14 @@ export function probesFor(spec: ServiceSpec): ContainerProbes {
   };
 }
 
-function handler(spec: ServiceSpec, probe: Probe): Pick<K8sProbe, "httpGet" | "exec" | "tcpSocket"> {
+function handler(spec: Checked, probe: Probe): Pick<K8sProbe, "httpGet" | "exec" | "tcpSocket"> {
   if ("http" in probe) return { httpGet: { path: probe.http.path, port: portName(spec, probe.http.port) } };
   if ("tcp" in probe) return { tcpSocket: { port: portName(spec, probe.tcp.port) } };
   return { exec: { command: [...probe.exec] } };
 }
 
 /** Returns `name` when the spec declares a port of that name; throws otherwise. */
-export function portName(spec: ServiceSpec, name: string): string {
+export function portName(spec: Checked, name: string): string {
   if (!spec.ports.some((p) => p.name === name)) {
     throw new Error(`${spec.name}: no port named '${name}' (ports: ${spec.ports.map((p) => p.name).join(", ") || "none"})`);
   }

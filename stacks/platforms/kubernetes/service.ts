@@ -43,7 +43,7 @@ function serviceArgs(
     spec: {
       ...extra,
       selector: selectorLabels(spec, labels),
-      ports: spec.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" })),
+      ports: [...spec.ports, ...(spec.sidecars ?? []).flatMap((s) => s.ports)].map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" })),
     },
   };
 }

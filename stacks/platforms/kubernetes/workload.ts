@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { types } from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec, VolumeSpec } from "../../model.js";
+import type { ServiceSpec, SidecarSpec, VolumeSpec } from "../../model.js";
 import { containerParts } from "./container.js";
 import { escapeExpansion } from "./env.js";
 import { RESERVED_VOLUMES, type FileObjectNames } from "./files.js";
@@ -22,6 +22,22 @@ export interface WorkloadArgs {
   /** Name of the Secret holding the env values that reference secrets. */
   readonly envSecret?: pulumi.Input<string>;
   /** Names of the objects that carry the service's files. */
+  readonly files: FileObjectNames;
+  /** The image of the main container when it is a pushed build; the spec's pinned image otherwise. */
+  readonly image?: pulumi.Input<string>;
+  /** Where each sidecar's image, secret env and files come from, in the order of `spec.sidecars`. */
+  readonly sidecars?: readonly SidecarSources[];
+}
+
+/** One sidecar with the objects it references. */
+export interface SidecarSources {
+  /** The sidecar. */
+  readonly spec: SidecarSpec;
+  /** Its image. */
+  readonly image: pulumi.Input<string>;
+  /** Name of the Secret holding its secret env. */
+  readonly envSecret?: pulumi.Input<string>;
+  /** Names of the objects that carry its files. */
   readonly files: FileObjectNames;
 }
 
@@ -77,7 +93,7 @@ export function statefulSetArgs(args: WorkloadArgs): k8s.apps.v1.StatefulSetArgs
       updateStrategy: { type: "RollingUpdate" },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: podTemplate(args),
-      volumeClaimTemplates: spec.volumes.map((v) => ({
+      volumeClaimTemplates: spec.volumes.filter((v) => !v.ephemeral).map((v) => ({
         metadata: { name: v.name },
         spec: {
           accessModes: ["ReadWriteOnce"],
@@ -90,15 +106,18 @@ export function statefulSetArgs(args: WorkloadArgs): k8s.apps.v1.StatefulSetArgs
 }
 
 /**
- * The pod template: one container with env, files, probes, resources and a locked-down security context. Only a log
- * collector gets its ServiceAccount token, for the Kubernetes API.
+ * The pod template: the service's container, then its sidecars, each with env, files, probes, resources and a
+ * locked-down security context; ephemeral volumes are emptyDirs the containers share. Only a log collector gets its
+ * ServiceAccount token, for the Kubernetes API.
  */
 export function podTemplate(args: WorkloadArgs): types.input.core.v1.PodTemplateSpec {
   const { spec } = args;
   const reserved = Object.values(RESERVED_VOLUMES) as string[];
   const clash = spec.volumes.find((v) => reserved.includes(v.name));
   if (clash) throw new Error(`${spec.name}: volume name '${clash.name}' is reserved (${reserved.join(", ")})`);
-  const main = containerParts(spec, args.envSecret, args.files, spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })));
+  const main = containerParts(spec, { image: args.image ?? spec.image, envSecret: args.envSecret, files: args.files, mounts: spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })) });
+  const sidecars = sidecarContainers(spec, args.sidecars ?? []);
+  const ephemeral = spec.volumes.filter((v) => v.ephemeral).map((v) => ({ name: v.name, emptyDir: { sizeLimit: v.size } }));
   const annotations = scrapeAnnotations(spec);
   const seeded = spec.volumes.filter((v) => v.seedFromImage);
   return {
@@ -113,21 +132,42 @@ export function podTemplate(args: WorkloadArgs): types.input.core.v1.PodTemplate
           { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorLabels(spec, args.labels) } },
         ],
       }),
-      ...(seeded.length > 0 && { initContainers: seeded.map((v) => seedContainer(spec, v)) }),
-      containers: [{ ...main.container, ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })), ...probesFor(spec) }],
-      volumes: main.volumes,
+      ...(seeded.length > 0 && { initContainers: seeded.map((v) => seedContainer(spec, args.image ?? spec.image, v)) }),
+      containers: [{ ...main.container, ports: containerPorts(spec), ...probesFor(spec) }, ...sidecars.map((s) => s.container)],
+      volumes: [...main.volumes, ...sidecars.flatMap((s) => s.volumes), ...ephemeral],
     },
   };
+}
+
+function containerPorts(spec: Pick<ServiceSpec, "ports">): types.input.core.v1.ContainerPort[] {
+  return spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" }));
+}
+
+/** The sidecars of a spec, mounting the service's volumes they name; each sidecar needs its sources. */
+function sidecarContainers(spec: ServiceSpec, sources: readonly SidecarSources[]): { container: types.input.core.v1.Container; volumes: types.input.core.v1.Volume[] }[] {
+  const declared = spec.sidecars ?? [];
+  if (declared.length !== sources.length || declared.some((s, i) => sources[i]!.spec !== s)) {
+    throw new Error(`${spec.name}: sidecars ${declared.map((s) => s.name).join(", ") || "none"} need their sources in the same order`);
+  }
+  return sources.map((sidecar) => {
+    const mounts = sidecar.spec.mounts.map((m) => {
+      const volume = spec.volumes.find((v) => v.name === m.volume);
+      if (!volume) throw new Error(`${spec.name}: sidecar ${sidecar.spec.name} mounts '${m.volume}', which is not a volume of the service (${spec.volumes.map((v) => v.name).join(", ")})`);
+      return { name: volume.name, mountPath: m.mountPath ?? volume.mountPath, ...(m.readOnly && { readOnly: true }) };
+    });
+    const parts = containerParts(sidecar.spec, { image: sidecar.image, envSecret: sidecar.envSecret, files: sidecar.files, mounts, volumePrefix: `${sidecar.spec.name}-` });
+    return { container: { ...parts.container, ports: containerPorts(sidecar.spec), ...probesFor(sidecar.spec) }, volumes: parts.volumes };
+  });
 }
 
 const SEED_MOUNT = "/seed";
 
 /** Copies the image's files at the volume's mount path into the claim while the claim is empty. */
-function seedContainer(spec: ServiceSpec, volume: VolumeSpec): types.input.core.v1.Container {
+function seedContainer(spec: ServiceSpec, image: pulumi.Input<string>, volume: VolumeSpec): types.input.core.v1.Container {
   const script = `if [ -z "$(ls -A ${SEED_MOUNT})" ]; then cp -a ${volume.mountPath}/. ${SEED_MOUNT}/; fi`;
   return {
     name: `seed-${volume.name}`,
-    image: spec.image,
+    image,
     imagePullPolicy: "IfNotPresent",
     command: ["sh", "-c", escapeExpansion(script)],
     resources: { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } },
