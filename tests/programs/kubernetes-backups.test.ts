@@ -1,4 +1,3 @@
-import { parse as parseIni } from "node:querystring";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PGBACKREST_CLIENT_CN } from "../../stacks/backup/pgbackrest-topology.js";
 import { BACKUP_SECRET_ENV } from "../../stacks/backup/backup-secrets.js";
@@ -10,7 +9,8 @@ import { kubernetesObjects, validateKubernetesObject } from "../support/kubernet
 
 
 /** `key=value` lines of a pgbackrest.conf, sections ignored. */
-const confValues = (text: string): Record<string, string> => parseIni(text.split("\n").filter((l) => /^[\w-]+=/.test(l)).join("&")) as Record<string, string>;
+const confValues = (text: string): Record<string, string> =>
+  Object.fromEntries(text.split("\n").filter((l) => /^[\w-]+=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
 
 describe.each(["staging", "prod"] as const)("backups on kubernetes (%s) under Pulumi mocks", (stack) => {
   let run: MockedRun<StackOutputs>;
