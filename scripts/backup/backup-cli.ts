@@ -9,6 +9,7 @@ import { DESTINATION_FORMS, parseDestination } from "./destination.js";
 import { encryptionKeyFromEnv } from "./encryption.js";
 import { lockJob } from "./job-lock.js";
 import { backupLogical, planLogicalBackup } from "./logical-backup.js";
+import { DEFAULT_PGSODIUM_KEY_PATH } from "./logical-dump.js";
 import { metricsTargetFromEnv, pushBackupRun, type MetricsTarget } from "./metrics.js";
 import { openStore } from "./open-store.js";
 import type { CliOutput } from "./output.js";
@@ -38,6 +39,8 @@ Flags:
   --pgbackrest-config PATH  postgres: pgbackrest.conf (env PGBACKREST_CONFIG, default ${DEFAULT_PGBACKREST_CONFIG})
   --dest DEST               logical, redis: ${DESTINATION_FORMS} (env BACKUP_DEST)
   --jobs N                  logical: parallel pg_dump jobs (env BACKUP_JOBS, default 2)
+  --pgsodium-key PATH       logical: the pgsodium root key on the database server, backed up with the dump
+                            (env PGSODIUM_ROOT_KEY_PATH, default ${DEFAULT_PGSODIUM_KEY_PATH})
   --keep-days N             logical, redis: keep backups this many days (env BACKUP_KEEP_DAYS, default 14)
   --keep-min N              logical, redis: always keep the newest N (env BACKUP_KEEP_MIN, default 3)
   --redis-data-dir PATH     redis: Redis's dir as mounted here (env REDIS_DATA_DIR; default the dir Redis reports;
@@ -67,6 +70,7 @@ const FLAGS = {
     "pgbackrest-config": PATH,
     dest: { allowed: DESTINATION_FORMS, valid: (raw: string) => raw.length > 0 },
     jobs: integerBetween(1, 64),
+    "pgsodium-key": PATH,
     "keep-days": integerBetween(1, 3650),
     "keep-min": integerBetween(1, 1000),
     "redis-data-dir": PATH,
@@ -116,7 +120,8 @@ function buildJob(target: Exclude<Target, "all">, args: ParsedArgs, env: Env, no
   }
   if (target === "logical") {
     const jobs = Number(flagOrEnv(args, "jobs", FLAGS.options.jobs, env, "BACKUP_JOBS", "backup") ?? 2);
-    const request = { ...common, database: databaseFromEnv(env), store: store(args, env, target), key: encryptionKeyFromEnv(env), jobs, retention: retention(args, env) };
+    const pgsodiumKeyPath = flagOrEnv(args, "pgsodium-key", PATH, env, "PGSODIUM_ROOT_KEY_PATH", "backup") ?? DEFAULT_PGSODIUM_KEY_PATH;
+    const request = { ...common, database: databaseFromEnv(env), store: store(args, env, target), key: encryptionKeyFromEnv(env), jobs, pgsodiumKeyPath, retention: retention(args, env) };
     return { kind: "logical", plan: () => planLogicalBackup(request), run: () => backupLogical(request) };
   }
   const dataDir = flagOrEnv(args, "redis-data-dir", PATH, env, "REDIS_DATA_DIR", "backup");

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkBtreeIndexes, type IndexFailure } from "./amcheck.js";
+import { ArchiveGapError, describeArchiveGap } from "./archive-gap-check.js";
 import { connect } from "./connection.js";
 import { decodeAnnotations } from "./counts-annotation.js";
 import { pgbackrestArgs } from "./pgbackrest-args.js";
@@ -43,9 +44,10 @@ export interface DrillReport {
 }
 
 /**
- * Verifies the repository (pgbackrest verify), restores the newest backup that carries a recorded restore point into a
- * scratch directory with archiving off, replays WAL to that point and promotes, then runs amcheck on every btree index
- * and compares every table's row count with the counts recorded at the point.
+ * Verifies the repository (pgbackrest verify), picks the newest backup that carries a recorded restore point and fails
+ * when a WAL segment after it is missing from the archive; otherwise restores it into a scratch directory with archiving
+ * off, replays WAL to that point and promotes, then runs amcheck on every btree index and compares every table's row
+ * count with the counts recorded at the point.
  */
 export async function runDrill(request: DrillRequest): Promise<DrillReport> {
   const { pgbackrest, note } = request;
@@ -63,8 +65,10 @@ export async function runDrill(request: DrillRequest): Promise<DrillReport> {
   const dataDir = join(scratch.path, "data");
   mkdirSync(dataDir, { mode: 0o700 });
   try {
-    const restoreRequest = { pgbackrest, dataDir, target: { kind: "name", name: point.name } as const, set: chosen.backup.label, delta: false, force: false, archiveOff: true, note };
+    const restoreRequest = { pgbackrest, dataDir, target: { kind: "name", name: point.name } as const, set: chosen.backup.label, delta: false, force: false, archiveOff: true, acceptWalGap: false, note };
     const plan = await planPhysicalRestore(restoreRequest);
+    const gap = describeArchiveGap(plan.wal);
+    if (gap) throw new ArchiveGapError(`${gap}. Recovery past the gap is impossible: take a new backup ('npm run backup -- postgres --type full') and find why archiving skipped it`);
     note(`drill: restoring ${chosen.backup.label} to restore point ${point.name} in ${dataDir}`);
     const restoreStarted = Date.now();
     await restorePhysical(restoreRequest, plan);

@@ -17,6 +17,8 @@ export interface LogicalBackupRequest {
   readonly store: BackupStore;
   readonly key: EncryptionKey;
   readonly jobs: number;
+  /** Path of the pgsodium root key on the database server. */
+  readonly pgsodiumKeyPath: string;
   readonly retention: RetentionPolicy;
   /** Parent of the scratch directory the dump is written to before upload. */
   readonly workDir?: string;
@@ -31,7 +33,7 @@ export function planLogicalBackup(request: LogicalBackupRequest): DryRun {
     kind: "logical",
     dryRun: true,
     steps: [
-      `row counts, pg_dumpall --roles-only and pg_dump -Fd -j ${request.jobs} of ${request.database.description} in one snapshot, into a scratch directory under ${request.workDir ?? "the temp dir"}`,
+      `row counts, pg_dumpall --roles-only, the pgsodium root key (${request.pgsodiumKeyPath}, read by the server) and pg_dump -Fd -j ${request.jobs} of ${request.database.description} in one snapshot, into a scratch directory under ${request.workDir ?? "the temp dir"}`,
       "pg_restore --list of the archive",
       `encrypt (AES-256-GCM, key ${request.key.fingerprint}) and upload every file to ${request.store.description}logical/<id>/, then SHA256SUMS and manifest.json`,
       `retention: delete backups older than ${request.retention.keepDays} days beyond the newest ${request.retention.keepMin}, never the newest verified one`,
@@ -46,7 +48,7 @@ export async function backupLogical(request: LogicalBackupRequest): Promise<Back
   const id = newBackupId(created);
   const scratch = scratchDir("logical-backup", request.workDir);
   try {
-    const dump = await dumpDatabase(request.database, scratch.path, request.jobs, request.env, request.note);
+    const dump = await dumpDatabase({ target: request.database, root: scratch.path, jobs: request.jobs, pgsodiumKeyPath: request.pgsodiumKeyPath, env: request.env, note: request.note });
     const folder = backupFolder("logical", id);
     const files = await uploadFiles(request.store, folder, dump.root, dump.files, request.key, `logical: uploading to ${request.store.description}`, request.note);
     const manifest = buildManifest({

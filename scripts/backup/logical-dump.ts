@@ -22,6 +22,10 @@ export interface LocalDump {
 export const ROLES_FILE = "roles.sql";
 /** Folder of the pg_dump directory-format archive in a logical backup. */
 export const DUMP_DIR = "dump";
+/** Name of the pgsodium root key in a logical backup. */
+export const PGSODIUM_KEY_FILE = "pgsodium_root.key";
+/** Where the supabase/postgres image keeps the pgsodium root key (the pgsodium volume). */
+export const DEFAULT_PGSODIUM_KEY_PATH = "/etc/postgresql-custom/pgsodium_root.key";
 
 async function run(cmd: string, args: readonly string[], env: Record<string, string>, what: string, stdoutFile?: string): Promise<void> {
   const result = await runProcess(cmd, args, { env, ...(stdoutFile && { stdoutFile }) });
@@ -35,13 +39,28 @@ function listFiles(root: string): string[] {
     .sort();
 }
 
+/** What to dump and where the server keeps the pgsodium root key. */
+export interface DumpRequest {
+  readonly target: DatabaseTarget;
+  /** Local directory the dump is written to. */
+  readonly root: string;
+  readonly jobs: number;
+  /** Path of the pgsodium root key on the database server, read through it (superuser). */
+  readonly pgsodiumKeyPath: string;
+  readonly env: Env;
+  readonly note: (line: string) => void;
+}
+
 /**
  * Dumps one database for disaster recovery: every role with its password (pg_dumpall --roles-only, rewritten to replay
- * onto a cluster that already has the supabase roles), and the database in directory format with `jobs` parallel
- * workers, all inside one exported snapshot whose row counts are recorded. The archive is then read back with
- * `pg_restore --list`. Output goes to files written by the tools themselves, never through this process.
+ * onto a cluster that already has the supabase roles), the pgsodium root key, which lives outside the data directory and
+ * without which Vault secrets cannot be decrypted (read by the server, so the job needs no access to its volume), and
+ * the database in directory format with `jobs` parallel workers, all inside one exported snapshot whose row counts are
+ * recorded. The archive is then read back with `pg_restore --list`. Output goes to files written by the tools
+ * themselves, never through this process.
  */
-export async function dumpDatabase(target: DatabaseTarget, root: string, jobs: number, env: Env, note: (line: string) => void): Promise<LocalDump> {
+export async function dumpDatabase(request: DumpRequest): Promise<LocalDump> {
+  const { target, root, jobs, env, note } = request;
   const toolEnv = childEnv({ ...target.libpqEnv }, env);
   const client = await connect(target, "supabase-backup logical");
   try {
@@ -54,6 +73,10 @@ export async function dumpDatabase(target: DatabaseTarget, root: string, jobs: n
     ).rows[0]!;
     note(`logical: counting rows of ${target.description}`);
     const counts = await countRows(client, await listTables(client));
+
+    const key = (await client.query<{ key: Buffer | null }>("SELECT pg_catalog.pg_read_binary_file($1, 0, 65536, true) AS key", [request.pgsodiumKeyPath])).rows[0]!.key;
+    if (key) writeFileSync(join(root, PGSODIUM_KEY_FILE), key, { mode: 0o600 });
+    else note(`logical: no pgsodium root key at ${request.pgsodiumKeyPath} on the server; the backup holds none`);
 
     note("logical: dumping roles (pg_dumpall --roles-only)");
     const rawRoles = join(root, "roles.raw.sql");
@@ -68,10 +91,14 @@ export async function dumpDatabase(target: DatabaseTarget, root: string, jobs: n
     const pgDumpVersion = (await captureProcess(pgBinary("pg_dump", env), ["--version"], toolEnv)).trim();
     return {
       root,
-      files: listFiles(root).filter((f) => f === ROLES_FILE || f.startsWith(`${DUMP_DIR}/`)),
+      files: listFiles(root).filter((f) => f === ROLES_FILE || f === PGSODIUM_KEY_FILE || f.startsWith(`${DUMP_DIR}/`)),
       counts,
-      source: { database: target.database, owner: facts.owner, encoding: facts.encoding, serverVersion: facts.version, pgDump: pgDumpVersion, jobs },
-      checks: ["pg_restore --list read the archive's table of contents", "row counts taken in the dump's snapshot"],
+      source: { database: target.database, owner: facts.owner, encoding: facts.encoding, serverVersion: facts.version, pgDump: pgDumpVersion, jobs, pgsodiumRootKey: key !== null },
+      checks: [
+        "pg_restore --list read the archive's table of contents",
+        "row counts taken in the dump's snapshot",
+        ...(key ? [`pgsodium root key read from ${request.pgsodiumKeyPath} (${key.length} bytes)`] : []),
+      ],
     };
   } finally {
     await client.end().catch(() => undefined);

@@ -14,6 +14,8 @@ export type PgbackrestRepository =
       /** `shared`: key and secret from PGBACKREST_REPO1_S3_KEY(_SECRET); `auto`: instance role; `web-id`: IRSA. */
       readonly keyType: "shared" | "auto" | "web-id";
       readonly verifyTls: boolean;
+      /** CA certificates (PEM file) to verify the endpoint with instead of the system's, for a privately signed endpoint. */
+      readonly caFile?: string;
     };
 
 /** How pgBackRest reaches the cluster: its files on this host, or a `pgbackrest server` next to it over mutual TLS. */
@@ -110,6 +112,7 @@ function check(config: PgbackrestConfig): void {
     if (!Number.isInteger(count) || count < 1 || count > 64) problems.push(`processMax.${command}: got ${count}; expected 1 to 64`);
   }
   const paths: [string, string][] = [["logPath", config.logPath], ["lockPath", config.lockPath], ["spoolPath", config.spoolPath], ["cluster.dataDir", config.cluster.dataDir], ["repository.path", config.repository.path]];
+  if (config.repository.type === "s3" && config.repository.caFile !== undefined) paths.push(["repository.caFile", config.repository.caFile]);
   for (const [name, path] of paths) if (!path.startsWith("/")) problems.push(`${name}: got '${path}'; expected an absolute path`);
   for (const [name, value] of Object.entries(flatten(config))) {
     if (/[\n\r]/.test(value)) problems.push(`${name}: contains a line break`);
@@ -135,6 +138,7 @@ function repositoryLines(repo: PgbackrestRepository): string[] {
     `repo1-s3-uri-style=${repo.uriStyle}`,
     `repo1-s3-key-type=${repo.keyType}`,
     `repo1-storage-verify-tls=${yn(repo.verifyTls)}`,
+    ...(repo.caFile !== undefined ? [`repo1-storage-ca-file=${repo.caFile}`] : []),
   ];
 }
 

@@ -10,6 +10,17 @@ export interface PgbackrestBackup {
   readonly repositoryBytes: number;
   readonly error: boolean;
   readonly annotations: Readonly<Record<string, string>>;
+  /** Where its WAL lives and which WAL it needs; absent when pgBackRest recorded none. */
+  readonly wal?: BackupWal;
+}
+
+/** The WAL a backup needs to be consistent: its archive (such as 15-1), first and last segment, and their LSNs. */
+export interface BackupWal {
+  readonly archiveId: string;
+  readonly start: string;
+  readonly stop: string;
+  readonly startLsn: string;
+  readonly stopLsn: string;
 }
 
 /** The state of one stanza. */
@@ -36,6 +47,8 @@ const object = (value: unknown, what: string): Json => {
 
 const num = (value: unknown): number => (typeof value === "number" ? value : 0);
 
+const isBackupWal = (wal: Record<keyof BackupWal, unknown>): wal is BackupWal => Object.values(wal).every((v) => typeof v === "string");
+
 /** Parses `pgbackrest info --output=json` for one stanza; backups oldest first. */
 export function parseStanzaInfo(text: string, stanza: string): PgbackrestStanzaInfo {
   let parsed: unknown;
@@ -48,12 +61,21 @@ export function parseStanzaInfo(text: string, stanza: string): PgbackrestStanzaI
   const entry = parsed.map((s, i) => object(s, `stanza ${i}`)).find((s) => s["name"] === stanza);
   if (!entry) throw new PgbackrestInfoError(`pgbackrest info does not list stanza '${stanza}'`);
   const status = object(entry["status"], "status");
+  const archives = Array.isArray(entry["archive"]) ? entry["archive"].map((a) => object(a, "archive")) : [];
+  const archiveIdOf = (databaseId: unknown): string | undefined => {
+    const archive = archives.find((a) => a["database"] !== undefined && object(a["database"], "archive database")["id"] === databaseId);
+    return typeof archive?.["id"] === "string" ? archive["id"] : undefined;
+  };
   const backups = (Array.isArray(entry["backup"]) ? entry["backup"] : []).map((raw, i): PgbackrestBackup => {
     const b = object(raw, `backup ${i}`);
     const timestamp = object(b["timestamp"], "backup timestamp");
     const info = object(b["info"], "backup info");
     const repository = object(info["repository"], "backup repository info");
     const annotation = b["annotation"] === undefined ? {} : object(b["annotation"], "annotation");
+    const archive = b["archive"] === undefined ? {} : object(b["archive"], "backup archive");
+    const lsn = b["lsn"] === undefined ? {} : object(b["lsn"], "backup lsn");
+    const archiveId = b["database"] === undefined ? undefined : archiveIdOf(object(b["database"], "backup database")["id"]);
+    const wal = { archiveId, start: archive["start"], stop: archive["stop"], startLsn: lsn["start"], stopLsn: lsn["stop"] };
     return {
       label: String(b["label"]),
       type: b["type"] as PgbackrestBackup["type"],
@@ -63,9 +85,9 @@ export function parseStanzaInfo(text: string, stanza: string): PgbackrestStanzaI
       repositoryBytes: num(repository["delta"]),
       error: b["error"] === true,
       annotations: Object.fromEntries(Object.entries(annotation).map(([k, v]) => [k, String(v)])),
+      ...(isBackupWal(wal) && { wal }),
     };
   });
-  const archives = Array.isArray(entry["archive"]) ? entry["archive"].map((a) => object(a, "archive")) : [];
   const archiveMax = archives.map((a) => a["max"]).filter((m): m is string => typeof m === "string").sort().at(-1);
   return {
     statusCode: num(status["code"]),

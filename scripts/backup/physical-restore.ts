@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { checkArchiveContinuity, type ArchiveContinuity } from "./archive-continuity.js";
+import { checkArchiveGap } from "./archive-gap-check.js";
 import { requireFreeSpace, freeBytes } from "./disk-space.js";
 import { restoreArgs, type RestoreTarget, type TargetTime } from "./pgbackrest-args.js";
 import type { PgbackrestBackup } from "./pgbackrest-info.js";
@@ -17,6 +19,8 @@ export interface PhysicalRestoreRequest {
   readonly delta: boolean;
   readonly force: boolean;
   readonly archiveOff: boolean;
+  /** With `latest`: recover up to a gap in the WAL archive instead of refusing. */
+  readonly acceptWalGap: boolean;
   readonly note: (line: string) => void;
 }
 
@@ -27,6 +31,8 @@ export interface PhysicalRestorePlan {
   readonly dataDirEntries: number;
   readonly neededBytes: number;
   readonly freeBytes: number;
+  /** The WAL archive after the backup, as recovery would follow it. */
+  readonly wal: ArchiveContinuity;
   readonly args: readonly string[];
 }
 
@@ -55,10 +61,15 @@ export function chooseBackup(backups: readonly PgbackrestBackup[], target: Physi
   return before.at(-1)!;
 }
 
-/** Checks the target directory, the backup and the free space; throws naming the problem and the flag that changes it. */
+/**
+ * Checks the backup, the WAL archive after it (no gap the target needs), the target directory and the free space; throws
+ * naming the problem and the flag that changes it.
+ */
 export async function planPhysicalRestore(request: PhysicalRestoreRequest): Promise<PhysicalRestorePlan> {
   const info = await stanzaInfo(request.pgbackrest);
   const backup = chooseBackup(info.backups, request.target, request.set);
+  const wal = await checkArchiveContinuity(request.pgbackrest, backup, info.backups);
+  checkArchiveGap(wal, request.target, request.acceptWalGap, request.note);
   const exists = existsSync(request.dataDir);
   const entries = exists ? readdirSync(request.dataDir) : [];
   if (entries.includes("postmaster.pid")) throw new Error(`${request.dataDir} holds postmaster.pid: PostgreSQL may be running there; stop it before restoring`);
@@ -78,7 +89,7 @@ export async function planPhysicalRestore(request: PhysicalRestoreRequest): Prom
     force: request.force,
     archiveOff: request.archiveOff,
   });
-  return { backup, dataDir: request.dataDir, dataDirEntries: entries.length, neededBytes, freeBytes: free, args };
+  return { backup, dataDir: request.dataDir, dataDirEntries: entries.length, neededBytes, freeBytes: free, wal, args };
 }
 
 /** Restores the planned backup with progress lines; the cluster then replays WAL to the target when it starts, and promotes. */

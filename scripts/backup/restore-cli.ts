@@ -7,11 +7,13 @@ import { databaseFromEnv } from "./connection.js";
 import { DESTINATION_FORMS, parseDestination } from "./destination.js";
 import { encryptionKeyFromEnv } from "./encryption.js";
 import { lockJob } from "./job-lock.js";
+import { PGSODIUM_KEY_FILE } from "./logical-dump.js";
 import { maintenanceDatabase, restoreLogical } from "./logical-restore.js";
 import { openStore } from "./open-store.js";
 import type { CliOutput } from "./output.js";
 import { parseTargetTime } from "./pgbackrest-args.js";
 import { DEFAULT_PGBACKREST_CONFIG, pgbackrestFromEnv } from "./pgbackrest.js";
+import { restorePgsodiumKey } from "./pgsodium-key.js";
 import { planPhysicalRestore, restorePhysical, type PhysicalRestoreRequest } from "./physical-restore.js";
 import { formatBytes } from "./progress.js";
 import { redisFromEnv } from "./redis-connection.js";
@@ -21,11 +23,14 @@ import type { Env } from "../lib/secrets.js";
 export const RESTORE_USAGE = `usage: npm run restore -- postgres (--to-time <RFC 3339 time> | --latest) [flags]
        npm run restore -- logical <id|latest> [flags]
        npm run restore -- redis <id|latest> --data-dir PATH [flags]
+       npm run restore -- pgsodium-key <id|latest> --out PATH [flags]
 
 postgres: restores a pgBackRest backup into a data directory; when PostgreSQL starts there it replays archived WAL to the
 target and promotes (--target-action=promote). Stop PostgreSQL first.
   --to-time TIME            recover to this moment: RFC 3339 with an offset (2026-01-01T12:00:00Z, 2026-01-01T14:00:00+02:00)
-  --latest                  recover to the end of the archived WAL
+  --latest                  recover to the end of the archived WAL; refused when a WAL segment after the backup is missing from
+                            the archive (recovery would stop there and lose every transaction after it silently)
+  --accept-wal-gap          with --latest: recover up to the first missing WAL segment on purpose, losing what follows it
   --pg-data PATH            the data directory to restore into (env PGDATA); must be empty unless --delta or --force
   --set LABEL               start from this backup (default: the newest that ended before the target)
   --delta                   restore into an existing cluster directory, keeping files that match the backup
@@ -39,6 +44,11 @@ logical: restores roles (with passwords) and one database from a logical backup,
   --force                   drop and recreate the target database when it holds objects
   --jobs N                  parallel pg_restore jobs (env BACKUP_JOBS, default 2)
   --work-dir PATH           scratch space for the download (env BACKUP_WORK_DIR, default the temp dir)
+pgsodium-key: writes the pgsodium root key a logical backup holds (mode 0600, the directory's owner), without which Vault
+secrets cannot be decrypted. A different key already at --out is refused unless --force (then moved aside, not deleted).
+  --from DEST               as for logical
+  --out PATH                where the key goes: the pgsodium volume as mounted here (/etc/postgresql-custom/pgsodium_root.key)
+  --force                   replace a different key
 redis: puts an RDB backup into a stopped Redis's data directory, as dump.rdb and as the AOF (AOF wins at startup).
   --from DEST               as for logical
   --data-dir PATH           Redis's dir (env REDIS_DATA_DIR)
@@ -52,7 +62,7 @@ BACKUP_ENCRYPTION_KEY, S3 settings), each secret also as *_FILE.
 Exit codes: 0 restored and checked, 1 failed, 2 bad command line or settings (nothing changed), 3 another restore is running.`;
 
 const FLAGS = {
-  switches: ["latest", "delta", "force", "no-archive", "dry-run", "json", "help"],
+  switches: ["latest", "accept-wal-gap", "delta", "force", "no-archive", "dry-run", "json", "help"],
   options: {
     "to-time": { allowed: "an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z", valid: (raw: string) => raw.length > 0 },
     "pg-data": PATH,
@@ -67,13 +77,15 @@ const FLAGS = {
     dbfilename: NAME,
     appenddirname: NAME,
     appendfilename: NAME,
+    out: PATH,
   },
 } as const;
 
 const ONLY: Record<string, readonly string[]> = {
-  postgres: ["to-time", "latest", "pg-data", "set", "delta", "force", "no-archive", "stanza", "pgbackrest-config"],
+  postgres: ["to-time", "latest", "accept-wal-gap", "pg-data", "set", "delta", "force", "no-archive", "stanza", "pgbackrest-config"],
   logical: ["from", "target-db", "force", "jobs", "work-dir"],
   redis: ["from", "data-dir", "dbfilename", "appenddirname", "appendfilename"],
+  "pgsodium-key": ["from", "out", "force", "work-dir"],
 };
 
 function rejectForeignFlags(kind: string, args: ParsedArgs): void {
@@ -102,6 +114,8 @@ function preparePostgres(args: ParsedArgs, env: Env, note: (line: string) => voi
   const time = args.options["to-time"];
   const latest = args.switches.has("latest");
   if ((time === undefined) === !latest) throw new UsageError("restore postgres: pass exactly one of --to-time <RFC 3339 time> and --latest");
+  const acceptWalGap = args.switches.has("accept-wal-gap");
+  if (acceptWalGap && !latest) throw new UsageError("restore postgres: --accept-wal-gap applies to --latest only; recovery to a --to-time past a gap cannot succeed");
   const dataDir = flagOrEnv(args, "pg-data", PATH, env, "PGDATA", "restore");
   if (!dataDir) throw new UsageError("restore postgres: no data directory; pass --pg-data or set PGDATA");
   const configPath = flagOrEnv(args, "pgbackrest-config", PATH, env, "PGBACKREST_CONFIG", "restore") ?? DEFAULT_PGBACKREST_CONFIG;
@@ -114,6 +128,7 @@ function preparePostgres(args: ParsedArgs, env: Env, note: (line: string) => voi
     delta: args.switches.has("delta"),
     force: args.switches.has("force"),
     archiveOff: args.switches.has("no-archive"),
+    acceptWalGap,
     note,
   };
   const describe = async () => {
@@ -125,6 +140,7 @@ function preparePostgres(args: ParsedArgs, env: Env, note: (line: string) => voi
       dataDirEntries: plan.dataDirEntries,
       needs: formatBytes(plan.neededBytes),
       free: formatBytes(plan.freeBytes),
+      wal: { archive: plan.wal.archiveId, timeline: plan.wal.timeline, from: plan.wal.start, to: plan.wal.newest?.name, ...(plan.wal.gap && { gap: plan.wal.gap }) },
       command: `pgbackrest ${plan.args.join(" ")}`,
     };
   };
@@ -161,6 +177,27 @@ function prepareLogical(id: string, args: ParsedArgs, env: Env, note: (line: str
   };
 }
 
+function preparePgsodiumKey(id: string, args: ParsedArgs, env: Env, note: (line: string) => void): Prepared {
+  const store = fromStore(args, env, "pgsodium-key");
+  const key = encryptionKeyFromEnv(env);
+  const out = args.options["out"];
+  if (!out) throw new UsageError("restore pgsodium-key: no destination; pass --out PATH (the pgsodium volume as mounted here, such as /etc/postgresql-custom/pgsodium_root.key)");
+  const workDir = flagOrEnv(args, "work-dir", PATH, env, "BACKUP_WORK_DIR", "restore");
+  const force = args.switches.has("force");
+  return {
+    job: "restore-pgsodium-key",
+    describe: async () => {
+      const manifest = await resolveBackup(store, "logical", id);
+      return { backup: manifest.id, createdAt: manifest.createdAt, keyInBackup: manifest.files.some((f) => f.path === PGSODIUM_KEY_FILE), out, force };
+    },
+    run: async () => {
+      const manifest = await resolveBackup(store, "logical", id);
+      const result = await restorePgsodiumKey({ manifest, store, key, out, force, note, ...(workDir !== undefined && { workDir }) });
+      return { ...result, next: "restart PostgreSQL so pgsodium reads the key, then check SELECT count(*) FROM vault.decrypted_secrets WHERE decrypted_secret IS NULL is 0" };
+    },
+  };
+}
+
 function prepareRedis(id: string, args: ParsedArgs, env: Env, note: (line: string) => void): Prepared {
   const store = fromStore(args, env, "redis");
   const key = encryptionKeyFromEnv(env);
@@ -193,7 +230,9 @@ export async function runRestoreCli(argv: readonly string[], env: Env, output: C
       return EXIT.ok;
     }
     const [kind, id, ...extra] = args.positional;
-    if (kind !== "postgres" && kind !== "logical" && kind !== "redis") throw new UsageError(`restore: got '${kind ?? ""}'; expected one of postgres, logical, redis`);
+    if (kind !== "postgres" && kind !== "logical" && kind !== "redis" && kind !== "pgsodium-key") {
+      throw new UsageError(`restore: got '${kind ?? ""}'; expected one of postgres, logical, redis, pgsodium-key`);
+    }
     rejectForeignFlags(kind, args);
     if (kind === "postgres") {
       if (id !== undefined) throw new UsageError(`restore postgres: unexpected argument '${id}'; choose the point with --to-time or --latest`);
@@ -202,7 +241,8 @@ export async function runRestoreCli(argv: readonly string[], env: Env, output: C
       if (id === undefined) throw new UsageError(`restore ${kind}: name the backup: an id from the destination, or latest`);
       if (extra.length > 0) throw new UsageError(`restore ${kind}: unexpected argument '${extra[0]}'`);
       if (id !== "latest" && !/^\d{8}T\d{6}\.\d{3}Z$/.test(id)) throw new UsageError(`restore ${kind}: got backup id '${id}'; expected an id such as 20260101T120000.000Z, or latest`);
-      prepared = kind === "logical" ? prepareLogical(id, args, env, output.note) : prepareRedis(id, args, env, output.note);
+      const prepare = { logical: prepareLogical, redis: prepareRedis, "pgsodium-key": preparePgsodiumKey }[kind];
+      prepared = prepare(id, args, env, output.note);
     }
   } catch (error) {
     output.note(`restore: ${messageOf(error)}\n(run with --help for usage)`);

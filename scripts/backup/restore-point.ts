@@ -24,7 +24,8 @@ async function lockAndMark(holder: pg.Client, reader: pg.Client, name: string): 
 /**
  * Creates a restore point and records the row count of every table exactly there. Writers are held off (SHARE locks) only
  * while the snapshot is exported and the point is written; the counting runs afterwards in a second session that imported
- * that snapshot, so what it counts is what a recovery stopping at the point holds.
+ * that snapshot, so what it counts is what a recovery stopping at the point holds. WAL is then switched, so the segment
+ * holding the point reaches the archive at once instead of after archive_timeout, and a drill can recover to it.
  */
 export async function recordRestorePoint(target: DatabaseTarget, name: string): Promise<RecordedPoint> {
   const holder = await connect(target, "supabase-backup restore point");
@@ -41,6 +42,7 @@ export async function recordRestorePoint(target: DatabaseTarget, name: string): 
         if (!retryable || attempt >= ATTEMPTS) throw new Error(`cannot record restore point '${name}': ${(error as Error).message}`);
       }
     }
+    await holder.query("SELECT pg_catalog.pg_switch_wal()");
     const createdAt = new Date().toISOString();
     const counts = await countRows(reader, await listTables(reader));
     await reader.query("COMMIT");

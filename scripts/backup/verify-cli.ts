@@ -12,10 +12,12 @@ import type { Env } from "../lib/secrets.js";
 
 export const VERIFY_USAGE = `usage: npm run backup:verify [-- flags]
 
-Restore drill: pgbackrest verify, then restores the newest physical backup that carries a recorded restore point into a
-scratch directory (archive_mode=off, --target-action=promote), replays WAL to that point, runs amcheck (bt_index_check with
-heapallindexed on every btree index of every database) and compares every table's row count with the counts recorded at
-the point. Pushes supabase_restore_drill_* to the Pushgateway; the duration is the measured RTO of the restore.
+Restore drill: pgbackrest verify, then checks that every WAL segment from the newest physical backup that carries a
+recorded restore point to the newest archived one is in the repository (fails naming the first missing one), restores
+that backup into a scratch directory (archive_mode=off, --target-action=promote), replays WAL to that point, runs
+amcheck (bt_index_check with heapallindexed on every btree index of every database) and compares every table's row count
+with the counts recorded at the point. Pushes supabase_restore_drill_* to the Pushgateway; the duration is the measured
+RTO of the restore.
   --scratch-dir PATH        parent of the scratch data directory, with room for a full restore (env BACKUP_SCRATCH_DIR)
   --user NAME               superuser of the restored cluster (env DRILL_PGUSER, default supabase_admin)
   --timeout SECONDS         longest restore + WAL replay (default 3600)

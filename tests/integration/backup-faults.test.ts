@@ -9,7 +9,7 @@ import { freePort } from "../../scripts/lib/free-port.js";
 import { pgbackrestFromEnv, stanzaInfo } from "../../scripts/backup/pgbackrest.js";
 import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
 import { requireBinary } from "../support/binaries.js";
-import type { PostgresServer } from "../support/postgres.js";
+import { archiveNow, queryRows, type PostgresServer } from "../support/postgres.js";
 import { startPushgateway, type PushgatewayServer } from "../support/pushgateway.js";
 import { startS3Server, type S3Server } from "../support/s3.js";
 import { launchCli, type CliRun } from "../support/cli-process.js";
@@ -41,25 +41,9 @@ describe("backup faults on real PostgreSQL 15, pgBackRest and Pushgateway: each 
   const launch = (script: string, args: readonly string[], extra: Record<string, string> = {}) => launchCli(script, args, { env: { ...env, ...extra } });
   const cli = (script: string, args: readonly string[], extra: Record<string, string> = {}): Promise<CliRun> => launch(script, args, extra).done;
 
-  const query = async <T extends pg.QueryResultRow>(sql: string, connection: pg.ClientConfig = { connectionString: server.url }): Promise<T[]> => {
-    const client = new pg.Client(connection);
-    await client.connect();
-    try {
-      return (await client.query<T>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const query = <T extends pg.QueryResultRow>(sql: string, connection: pg.ClientConfig = { connectionString: server.url }): Promise<T[]> => queryRows<T>(connection, sql);
 
-  /** Switches WAL and waits until that segment is in the repository; returns its name. */
-  const archiveNow = async (): Promise<string> => {
-    const [{ wal }] = (await query<{ wal: string }>("SELECT pg_walfile_name(pg_switch_wal()) AS wal")) as [{ wal: string }];
-    for (;;) {
-      const [row] = await query<{ last: string | null }>("SELECT last_archived_wal AS last FROM pg_stat_archiver");
-      if (row?.last && row.last >= wal) return wal;
-      await sleep(100);
-    }
-  };
+  const archive = (): Promise<string> => archiveNow(server.url);
 
   const labels = async (): Promise<string[]> => (await stanzaInfo(pgbackrestFromEnv(env, { configPath, stanza: "main" }))).backups.map((b) => b.label);
 
@@ -103,7 +87,7 @@ describe("backup faults on real PostgreSQL 15, pgBackRest and Pushgateway: each 
       BACKUP_ENV: "test",
       DRILL_PGUSER: server.superuser,
     };
-    s3Env = { BACKUP_S3_ENDPOINT: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: "us-east-1" };
+    s3Env = { ...s3.env };
     await query("CREATE TABLE events (id bigserial PRIMARY KEY, phase text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())");
     await query("INSERT INTO events (phase) SELECT 'base' FROM generate_series(1, 1000)");
     const full = await cli("scripts/backup.ts", ["postgres", "--type", "full"]);
@@ -202,26 +186,54 @@ describe("backup faults on real PostgreSQL 15, pgBackRest and Pushgateway: each 
     expect(await restoredEvents("after-faults", ["--latest"])).toBe(1000);
   }, STEP_TIMEOUT);
 
-  it("cannot recover to a time past a missing WAL segment; a time before it restores, and --latest stops at the gap", async () => {
+  let lost: string | undefined;
+
+  it("refuses --latest past a missing WAL segment, naming it, and changes nothing; a time before it restores, a time past it cannot be reached, and --accept-wal-gap recovers up to it", async () => {
     await query("INSERT INTO events (phase) SELECT 'before-gap' FROM generate_series(1, 100)");
     const [{ beforeGap }] = (await query<{ beforeGap: Date }>("SELECT clock_timestamp() AS \"beforeGap\"")) as [{ beforeGap: Date }];
     await sleep(50);
     await query("INSERT INTO events (phase) VALUES ('ends-recovery-before-the-gap')");
-    await archiveNow();
+    await archive();
     await query("INSERT INTO events (phase) SELECT 'in-gap' FROM generate_series(1, 100)");
-    const lost = await archiveNow();
+    lost = await archive();
     await query("INSERT INTO events (phase) SELECT 'after-gap' FROM generate_series(1, 100)");
     const [{ afterGap }] = (await query<{ afterGap: Date }>("SELECT clock_timestamp() AS \"afterGap\"")) as [{ afterGap: Date }];
     await sleep(50);
     await query("INSERT INTO events (phase) VALUES ('ends-recovery-after-the-gap')");
-    await archiveNow();
+    await archive();
     const archiveDir = join(repo, "archive", "main");
     const segment = readdirSync(archiveDir, { recursive: true }).map(String).find((f) => f.includes(`${lost}-`));
     expect(segment, `segment ${lost} in the archive`).toBeDefined();
     rmSync(join(archiveDir, segment!));
 
+    const refused = join(work, "latest-refused");
+    for (const extra of [["--dry-run"], []]) {
+      const run = await cli("scripts/restore.ts", ["postgres", "--latest", ...extra, "--pg-data", refused, "--no-archive"]);
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(run.stderr).toContain(`--latest: WAL segment ${lost} is missing from archive 15-1: WAL is complete from backup `);
+      expect(run.stderr).toMatch(/to [0-9A-F]{24}, archived at \S+Z; the archive goes on to [0-9A-F]{24}\. Recovery would stop at the gap/);
+      expect(run.stderr).toMatch(/--to-time <RFC 3339 time before \S+Z>\n.*--latest --accept-wal-gap/);
+      expect(run.stdout).not.toMatch(/ok: true|dryRun/);
+    }
+    expect(existsSync(refused)).toBe(false);
+
     await expect(restoredEvents("past-gap", ["--to-time", afterGap.toISOString()])).rejects.toThrow(/recovery ended before configured recovery target was reached/);
     expect(await restoredEvents("before-gap", ["--to-time", beforeGap.toISOString()])).toBe(1100);
-    expect(await restoredEvents("latest-stops-at-gap", ["--latest"])).toBe(1101);
+    expect(await restoredEvents("up-to-gap", ["--latest", "--accept-wal-gap"])).toBe(1101);
+  }, STEP_TIMEOUT);
+
+  it("fails the restore drill when a WAL segment after the backup is missing, naming it, keeping the last drill success; a new full backup clears it", async () => {
+    expect(lost, "the previous test removed a segment").toBeDefined();
+    const lastSuccess = await gateway.value(DRILL_METRICS.lastSuccess, drill);
+    const run = await cli("scripts/backup-verify.ts", []);
+    await expectFailure(run, DRILL_METRICS, drill, lastSuccess);
+    expect(run.stdout).toContain(`backup:verify FAILED: WAL segment ${lost} is missing from archive 15-1`);
+
+    const full = await cli("scripts/backup.ts", ["postgres", "--type", "full"]);
+    expect(full.code, full.stderr).toBe(0);
+    await archive();
+    const again = await cli("scripts/backup-verify.ts", []);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(await gateway.value(DRILL_METRICS.success, drill)).toBe(1);
   }, STEP_TIMEOUT);
 });

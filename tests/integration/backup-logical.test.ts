@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/stack-files.js";
 import { newBackupId } from "../../scripts/backup/backup-id.js";
 import type { BackupManifest } from "../../scripts/backup/manifest.js";
-import { startPostgres, type PostgresServer } from "../support/postgres.js";
-import { startS3Server, type S3Server } from "../support/s3.js";
+import { backupCliEnv } from "../support/cli-process.js";
+import { queryRows, startPostgres, type PostgresServer } from "../support/postgres.js";
 
 const KEY = "logical-backup-test-secret-0123456789abcdef";
 const APP_PASSWORD = "app-user-password-42";
@@ -40,7 +40,6 @@ interface CliRun {
 
 describe("logical backups: Supabase-aware dump, encryption, upload, retention and restore", () => {
   let server: PostgresServer;
-  let s3: S3Server;
   let work: string;
   let dest: string;
   let sourceUrl: string;
@@ -49,15 +48,7 @@ describe("logical backups: Supabase-aware dump, encryption, upload, retention an
     new Promise((resolve) => {
       const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, script), ...args], {
         cwd: REPO_ROOT,
-        env: {
-          PATH: `${server.binDir}:${process.env["PATH"]}`,
-          HOME: work,
-          PG_BIN_DIR: server.binDir,
-          DATABASE_URL: sourceUrl,
-          BACKUP_ENCRYPTION_KEY: KEY,
-          BACKUP_LOCK_DIR: join(work, "locks"),
-          ...env,
-        },
+        env: { ...backupCliEnv(server, work, KEY, sourceUrl), ...env },
       });
       let stdout = "";
       let stderr = "";
@@ -66,15 +57,7 @@ describe("logical backups: Supabase-aware dump, encryption, upload, retention an
       child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
 
-  const query = async <T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const query = queryRows;
 
   const manifests = (root: string): BackupManifest[] =>
     readdirSync(join(root, "logical"))
@@ -84,7 +67,6 @@ describe("logical backups: Supabase-aware dump, encryption, upload, retention an
 
   beforeAll(async () => {
     server = await startPostgres();
-    s3 = await startS3Server({ maxKeys: 3 });
     work = mkdtempSync(join(tmpdir(), "logical-test-"));
     dest = join(work, "dest");
     sourceUrl = server.createDatabase("source");
@@ -92,7 +74,6 @@ describe("logical backups: Supabase-aware dump, encryption, upload, retention an
   }, TIMEOUT);
 
   afterAll(async () => {
-    await s3?.stop();
     await server?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -184,29 +165,5 @@ describe("logical backups: Supabase-aware dump, encryption, upload, retention an
     const left = readdirSync(join(dest, "logical")).sort();
     expect(left).toHaveLength(2);
     expect(left[0]).toBe(manifest!.id);
-  }, TIMEOUT);
-
-  it("uploads to S3-compatible storage with the SDK and restores from it", async () => {
-    const s3Env = { BACKUP_S3_ENDPOINT: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: "us-east-1" };
-    const target = `s3://${s3.bucket}/supabase/test`;
-    const backup = await cli("scripts/backup.ts", ["logical", "--dest", target, "--json"], s3Env);
-    expect(backup.code, backup.stderr).toBe(0);
-    expect([...s3.objects.keys()].every((k) => k.startsWith("supabase/test/logical/"))).toBe(true);
-    expect(s3.operations).toEqual(expect.arrayContaining(["PutObject", "ListObjectsV2"]));
-    const restore = await cli("scripts/restore.ts", ["logical", "latest", "--from", target, "--target-db", "from_s3"], s3Env);
-    expect(restore.code, restore.stderr).toBe(0);
-    expect(s3.operations).toContain("GetObject");
-    expect(await query(server.urlFor("from_s3"), "SELECT count(*)::int AS n FROM public.todos")).toEqual([{ n: 5000 }]);
-
-    const objects = s3.objects.size;
-    s3.failOperation("PutObject");
-    try {
-      const failed = await cli("scripts/backup.ts", ["logical", "--dest", target], s3Env);
-      expect(failed.code).toBe(1);
-      expect(failed.stdout).toMatch(/logical: failed: .*injected failure of PutObject/);
-    } finally {
-      s3.failOperation(undefined);
-    }
-    expect(s3.objects.size).toBe(objects);
   }, TIMEOUT);
 });

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { Agent } from "node:https";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { s3ClientConfig, s3Store, PART_BYTES } from "../../scripts/backup/store-s3.js";
 import type { BackupStore } from "../../scripts/backup/store.js";
+import { startFaultProxy } from "../support/fault-proxy.js";
 import { startS3Server, type S3Server } from "../support/s3.js";
 
 /** Streams `data` in 64 KiB pieces, the way a file or an encryption stream arrives. */
@@ -12,49 +14,92 @@ const stream = (data: Buffer): Readable => Readable.from((function* () {
   for (let at = 0; at < data.length; at += 65_536) yield data.subarray(at, at + 65_536);
 })());
 
-describe("S3 backup store against a local S3-compatible endpoint", () => {
+/** s3rver returns at most 1000 keys per ListObjectsV2 page, like S3. */
+const PAGE = 1000;
+/** Attempts per request in s3ClientConfig. */
+const MAX_ATTEMPTS = 5;
+
+describe("S3 backup store against s3rver over HTTPS", () => {
   let s3: S3Server;
+  let client: S3Client;
   let store: BackupStore;
+  const clients: S3Client[] = [];
+
+  /**
+   * Our client configuration from `env`, trusting the server's CA through an Agent instance: the SDK replaces agent
+   * options (not instances) with a default agent for `Expect: 100-continue` uploads, which would not trust it.
+   */
+  const clientWith = (env: Record<string, string>): S3Client => {
+    const created = new S3Client({ ...s3ClientConfig(env), requestHandler: { httpsAgent: new Agent({ ca: s3.ca, keepAlive: true }) } });
+    clients.push(created);
+    return created;
+  };
+  const clientFor = (endpoint: string): S3Client => clientWith({ ...s3.env, BACKUP_S3_ENDPOINT: endpoint });
+
+  /** Operations served while `action` ran. */
+  const served = async (action: () => Promise<unknown>): Promise<string[]> => {
+    const before = s3.requests().length;
+    await action();
+    return s3.requests().slice(before).map((r) => r.operation);
+  };
+
+  const stored = async (key: string): Promise<Buffer> => buffer((await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body as Readable);
+
+  const exists = (key: string): Promise<boolean> =>
+    client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).then(
+      () => true,
+      (error: Error) => (error.name === "NotFound" ? false : Promise.reject(error)),
+    );
 
   beforeAll(async () => {
-    s3 = await startS3Server({ maxKeys: 2 });
-    const config = s3ClientConfig({ BACKUP_S3_ENDPOINT: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey });
-    store = s3Store(new S3Client(config), s3.bucket, "prefix/");
+    s3 = await startS3Server();
+    client = clientFor(s3.endpoint);
+    store = s3Store(client, s3.bucket, "prefix/");
   });
 
   afterAll(async () => {
+    for (const c of clients) c.destroy();
     await s3?.stop();
   });
 
   it("streams a large object as a multipart upload and reads it back intact", async () => {
     const data = randomBytes(2 * PART_BYTES + 1234);
-    s3.operations.length = 0;
     const progress: number[] = [];
-    expect(await store.put("big/object.enc", stream(data), (n) => progress.push(n))).toBe(data.length);
-    expect(s3.operations.filter((o) => o === "UploadPart")).toHaveLength(3);
-    expect(s3.operations).toEqual(expect.arrayContaining(["CreateMultipartUpload", "CompleteMultipartUpload"]));
+    const operations = await served(async () => expect(await store.put("big/object.enc", stream(data), (n) => progress.push(n))).toBe(data.length));
+    expect(operations.filter((o) => o === "UploadPart")).toHaveLength(3);
+    expect(operations).toEqual(expect.arrayContaining(["CreateMultipartUpload", "CompleteMultipartUpload"]));
     expect(progress.at(-1)).toBe(data.length);
-    expect(s3.objects.get("prefix/big/object.enc")?.equals(data)).toBe(true);
+    expect((await stored("prefix/big/object.enc")).equals(data)).toBe(true);
     expect((await buffer(await store.get("big/object.enc"))).equals(data)).toBe(true);
   });
 
   it("lists across pages, relative to the prefix, and deletes", async () => {
-    for (const name of ["a", "b", "c", "d", "e"]) await store.put(`list/${name}`, stream(Buffer.from(name)));
-    expect((await store.list("list/")).map((o) => o.key)).toEqual(["list/a", "list/b", "list/c", "list/d", "list/e"]);
-    expect(s3.operations.filter((o) => o === "ListObjectsV2").length).toBeGreaterThanOrEqual(3);
-    await store.remove(["list/a", "list/e"]);
-    expect((await store.list("list/")).map((o) => o.key)).toEqual(["list/b", "list/c", "list/d"]);
+    const names = Array.from({ length: PAGE + 1 }, (_, i) => `list/${String(i).padStart(4, "0")}`);
+    for (let at = 0; at < names.length; at += 50) {
+      await Promise.all(names.slice(at, at + 50).map((name) => client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `prefix/${name}`, Body: name }))));
+    }
+    let listed: string[] = [];
+    const operations = await served(async () => (listed = (await store.list("list/")).map((o) => o.key)));
+    expect(listed).toEqual(names);
+    expect(operations.filter((o) => o === "ListObjectsV2")).toHaveLength(2);
+    await store.remove(["list/0000", names.at(-1)!]);
+    expect((await store.list("list/")).map((o) => o.key)).toEqual(names.slice(1, -1));
+    expect(await exists("prefix/list/0000")).toBe(false);
   });
 
-  it("aborts a multipart upload whose parts fail, leaving no object", async () => {
-    s3.failOperation("UploadPart");
+  it("aborts a multipart upload whose part keeps losing its connection, leaving no object", async () => {
+    const proxy = await startFaultProxy(s3.port, 1024 * 1024);
     try {
-      await expect(store.put("broken.enc", stream(randomBytes(PART_BYTES + 10)))).rejects.toThrow(/injected failure of UploadPart/);
+      const faulty = s3Store(clientFor(`https://127.0.0.1:${proxy.port}`), s3.bucket, "prefix/");
+      const operations = await served(() => expect(faulty.put("broken.enc", stream(randomBytes(PART_BYTES + 10)))).rejects.toThrow());
+      expect(proxy.resets).toBe(MAX_ATTEMPTS);
+      expect(operations.filter((o) => o === "UploadPart")).toHaveLength(MAX_ATTEMPTS + 1);
+      expect(operations).toContain("AbortMultipartUpload");
+      expect(operations).not.toContain("CompleteMultipartUpload");
     } finally {
-      s3.failOperation(undefined);
+      await proxy.stop();
     }
-    expect(s3.operations).toContain("AbortMultipartUpload");
-    expect(s3.objects.has("prefix/broken.enc")).toBe(false);
+    expect(await exists("prefix/broken.enc")).toBe(false);
   }, 60_000);
 
   it("fails when a source stream breaks mid-upload", async () => {
@@ -62,7 +107,15 @@ describe("S3 backup store against a local S3-compatible endpoint", () => {
     failing.push(randomBytes(1000));
     setTimeout(() => failing.destroy(new Error("disk read error")), 20);
     await expect(store.put("interrupted.enc", failing)).rejects.toThrow(/disk read error/);
-    expect(s3.objects.has("prefix/interrupted.enc")).toBe(false);
+    expect(await exists("prefix/interrupted.enc")).toBe(false);
+  });
+
+  it("refuses a server certificate from an untrusted CA, and an unknown access key", async () => {
+    const untrusting = new S3Client(s3ClientConfig(s3.env));
+    clients.push(untrusting);
+    await expect(s3Store(untrusting, s3.bucket, "prefix/").list("big/")).rejects.toThrow(/unable to verify the first certificate/);
+    const stranger = clientWith({ ...s3.env, AWS_ACCESS_KEY_ID: "NOT-A-KEY" });
+    await expect(s3Store(stranger, s3.bucket, "prefix/").list("big/")).rejects.toThrow(/Access Key Id you provided does not exist/);
   });
 
   it("refuses half-given credentials and malformed endpoints", () => {

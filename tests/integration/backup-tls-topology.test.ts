@@ -11,7 +11,7 @@ import { PGBACKREST_CLIENT_CN, pgbackrestTopology } from "../../stacks/backup/pg
 import { requireBinary } from "../support/binaries.js";
 import { launchCli, type CliRun } from "../support/cli-process.js";
 import { startArchivingCluster, type ArchivingCluster } from "../support/pgbackrest.js";
-import { clusterOwner } from "../support/postgres.js";
+import { archiveNow, clusterOwner, queryRows } from "../support/postgres.js";
 import { issueCertificate, type IssuedCertificate } from "../support/tls-certificates.js";
 
 const CIPHER = "tls-topology-cipher-0123456789abcdef012345";
@@ -34,15 +34,7 @@ describe("pgBackRest over TLS between the backup jobs and the server beside Post
   let ca: IssuedCertificate;
   let client: IssuedCertificate;
 
-  const query = async (sql: string): Promise<pg.QueryResultRow[]> => {
-    const c = new pg.Client({ connectionString: cluster.server.url });
-    await c.connect();
-    try {
-      return (await c.query(sql)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const query = (sql: string): Promise<pg.QueryResultRow[]> => queryRows(cluster.server.url, sql);
 
   /** What a backup job's container gets: the job conf, and the pod's paths for what it points at. */
   const jobEnv = (certificate: IssuedCertificate, authority = ca): Record<string, string> => ({
@@ -134,8 +126,7 @@ describe("pgBackRest over TLS between the backup jobs and the server beside Post
 
   it("restores that backup and the WAL archived since from the jobs' configuration into a scratch directory, with every row", async () => {
     await query("INSERT INTO notes (body) VALUES ('after the backup')");
-    const [{ wal }] = (await query("SELECT pg_walfile_name(pg_switch_wal()) AS wal")) as [{ wal: string }];
-    while (!((await query("SELECT last_archived_wal AS last FROM pg_stat_archiver"))[0]?.last >= wal)) await new Promise((r) => setTimeout(r, 100));
+    await archiveNow(cluster.server.url);
     const dataDir = join(work, "restored");
     const restore = await cli("scripts/restore.ts", ["postgres", "--latest", "--pg-data", dataDir, "--no-archive"], jobEnv(client));
     expect(restore.code, restore.stderr).toBe(0);

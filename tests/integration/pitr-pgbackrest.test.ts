@@ -9,7 +9,7 @@ import { annotationArgs, decodeAnnotations, encodeAnnotations } from "../../scri
 import { pgbackrestFromEnv, stanzaInfo } from "../../scripts/backup/pgbackrest.js";
 import { startScratchCluster } from "../../scripts/backup/scratch-postgres.js";
 import { requireBinary } from "../support/binaries.js";
-import { clusterOwner, type PostgresServer } from "../support/postgres.js";
+import { archiveNow, clusterOwner, queryRows, type PostgresServer } from "../support/postgres.js";
 import { startPushgateway, type PushgatewayServer } from "../support/pushgateway.js";
 import { launchCli, type CliRun } from "../support/cli-process.js";
 import { startArchivingCluster } from "../support/pgbackrest.js";
@@ -35,26 +35,9 @@ describe("pgBackRest backups, point-in-time recovery and restore drills on real 
   const cli = (script: string, args: readonly string[], extra: Record<string, string> = {}, onStderr?: (line: string, kill: () => void) => void): Promise<CliRun> =>
     launchCli(script, args, { env: { ...env, ...extra }, ...(onStderr && { onStderr }) }).done;
 
-  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], connection: pg.ClientConfig = { connectionString: server.url }): Promise<T[]> => {
-    const client = new pg.Client(connection);
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], connection: pg.ClientConfig = { connectionString: server.url }): Promise<T[]> => queryRows<T>(connection, sql, params);
 
-  /** Switches WAL and waits until the segment is in the repository; returns the seconds it took. */
-  const archiveNow = async (): Promise<number> => {
-    const started = Date.now();
-    const [{ wal }] = (await query<{ wal: string }>("SELECT pg_walfile_name(pg_switch_wal()) AS wal")) as [{ wal: string }];
-    for (;;) {
-      const [row] = await query<{ last: string | null }>("SELECT last_archived_wal AS last FROM pg_stat_archiver");
-      if (row?.last && row.last >= wal) return (Date.now() - started) / 1000;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const archive = (): Promise<string> => archiveNow(server.url);
 
   const gauge = (name: string, labels: Record<string, string>) => gateway.value(name, labels);
 
@@ -157,7 +140,7 @@ describe("pgBackRest backups, point-in-time recovery and restore drills on real 
   it("drills the newest backup: restore to its restore point, amcheck, row counts, RTO pushed", async () => {
     const backup = await cli("scripts/backup.ts", ["postgres", "--type", "diff"]);
     expect(backup.code, backup.stderr).toBe(0);
-    await archiveNow();
+    await archive();
     const drill = await cli("scripts/backup-verify.ts", ["--json"]);
     expect(drill.code, drill.stderr + drill.stdout).toBe(0);
     const report = JSON.parse(drill.stdout).report as { tables: number; indexes: number; rtoSeconds: number; mismatches: unknown[] };

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../stacks/stack-files.js";
-import { clusterOwner } from "./postgres.js";
+import { clusterOwner, type PostgresServer } from "./postgres.js";
 
 /** How a CLI run ended. */
 export interface CliRun {
@@ -41,4 +41,16 @@ export function launchCli(script: string, args: readonly string[], options: Laun
   });
   const done = new Promise<CliRun>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr })));
   return { child, done };
+}
+
+/** What a logical or Redis backup CLI needs against a test cluster: its programs, a database, the key and locks under `work`. */
+export function backupCliEnv(server: Pick<PostgresServer, "binDir" | "url">, work: string, key: string, databaseUrl = server.url): Record<string, string> {
+  return {
+    PATH: `${server.binDir}:${process.env["PATH"]}`,
+    HOME: work,
+    PG_BIN_DIR: server.binDir,
+    DATABASE_URL: databaseUrl,
+    BACKUP_ENCRYPTION_KEY: key,
+    BACKUP_LOCK_DIR: join(work, "locks"),
+  };
 }

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, chownSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { requireBinary } from "./binaries.js";
 import { freePort } from "../../scripts/lib/free-port.js";
 
@@ -154,4 +155,25 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
       stopNow();
     },
   };
+}
+
+/** Runs one statement on a connection of its own and returns its rows. */
+export async function queryRows<T extends pg.QueryResultRow>(connection: string | pg.ClientConfig, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  const client = new pg.Client(typeof connection === "string" ? { connectionString: connection } : connection);
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, [...params])).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Switches WAL and waits until the server has archived that segment; returns its name. */
+export async function archiveNow(connection: string | pg.ClientConfig): Promise<string> {
+  const [{ wal }] = (await queryRows<{ wal: string }>(connection, "SELECT pg_walfile_name(pg_switch_wal()) AS wal")) as [{ wal: string }];
+  for (;;) {
+    const [row] = await queryRows<{ last: string | null }>(connection, "SELECT last_archived_wal AS last FROM pg_stat_archiver");
+    if (row?.last && row.last >= wal) return wal;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

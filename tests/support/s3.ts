@@ -1,165 +1,129 @@
-import { createHash, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { REPO_ROOT } from "../../stacks/stack-files.js";
+import { issueLoopbackCertificate } from "./tls-certificates.js";
 
 /**
- * A tiny S3-compatible endpoint on 127.0.0.1 (path-style only), holding objects in memory: PutObject, CreateMultipartUpload,
- * UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListObjectsV2 (paginated), GetObject, HeadObject,
- * DeleteObject. It checks that requests are SigV4-signed with the expected access key id, but does not verify signatures,
- * bucket policies, checksums or any other S3 behaviour: it proves our client code speaks the protocol, not that a given
- * S3 service accepts it.
+ * A real S3-compatible server (s3rver 3.7, objects on disk) over HTTPS on 127.0.0.1, with a certificate from a throwaway
+ * CA. It refuses unknown access key ids but does not verify SigV4 signatures, and it does not implement
+ * AbortMultipartUpload (it answers 405 and keeps the parts).
  */
 export interface S3Server {
-  /** http://127.0.0.1:port */
+  /** https://127.0.0.1:port */
   readonly endpoint: string;
+  /** 127.0.0.1:port, as pgBackRest's repo1-s3-endpoint. */
+  readonly hostPort: string;
+  readonly port: number;
   readonly bucket: string;
+  readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
-  /** Operation names in the order they were served (`PutObject`, `UploadPart`, …). */
-  readonly operations: string[];
-  /** Object bytes by key. */
-  readonly objects: Map<string, Buffer>;
-  /** Makes every later request of this operation fail with a 500, until called with undefined. */
-  failOperation(operation: string | undefined): void;
+  /** The CA certificate (PEM file, readable by every user) that signed the server's certificate. */
+  readonly caFile: string;
+  /** The CA certificate as PEM text, for in-process clients. */
+  readonly ca: string;
+  /** What a backup CLI needs to use the server: BACKUP_S3_ENDPOINT, AWS_* and NODE_EXTRA_CA_CERTS. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Requests the server received so far, oldest first, including those cut off mid-way. */
+  requests(): S3Request[];
   stop(): Promise<void>;
 }
 
-/** Options for the fake endpoint. */
-export interface S3ServerOptions {
-  /** Page size of ListObjectsV2, small to exercise continuation tokens. */
-  readonly maxKeys?: number;
+/** One request to the server: the S3 operation, as the AWS SDK names it, and the object key (empty for the bucket). */
+export interface S3Request {
+  readonly operation: string;
+  readonly key: string;
 }
 
-const xmlEscape = (s: string): string => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-const etagOf = (data: Buffer): string => `"${createHash("md5").update(data).digest("hex")}"`;
-
-async function body(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function sendXml(res: ServerResponse, status: number, xml: string): void {
-  res.writeHead(status, { "content-type": "application/xml" });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`);
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendXml(res, status, `<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`);
-}
-
-/** Starts the endpoint on a free port. */
-export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
-  const bucket = "backups";
-  const accessKeyId = "TESTACCESSKEY";
-  const secretAccessKey = "test-secret-access-key-0123456789";
-  const objects = new Map<string, Buffer>();
-  const uploads = new Map<string, { key: string; parts: Map<number, Buffer> }>();
-  const operations: string[] = [];
-  let failing: string | undefined;
-  const maxKeys = options.maxKeys ?? 1000;
-
-  const operation = (method: string, key: string, query: URLSearchParams): string => {
-    if (method === "GET" && key === "") return "ListObjectsV2";
+function parseRequest(line: string): S3Request {
+  const [method = "", target = "/"] = line.split(" ");
+  const url = new URL(target, "https://s3.invalid");
+  const query = url.searchParams;
+  const key = url.pathname.split("/").slice(2).map(decodeURIComponent).join("/");
+  const operation = (): string => {
+    if (method === "GET" && key === "") return query.get("list-type") === "2" ? "ListObjectsV2" : "ListObjects";
+    if (method === "HEAD") return key === "" ? "HeadBucket" : "HeadObject";
     if (method === "PUT") return query.has("uploadId") ? "UploadPart" : "PutObject";
-    if (method === "POST") return query.has("uploads") ? "CreateMultipartUpload" : "CompleteMultipartUpload";
+    if (method === "POST") return query.has("uploads") ? "CreateMultipartUpload" : query.has("delete") ? "DeleteObjects" : "CompleteMultipartUpload";
     if (method === "DELETE") return query.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
-    if (method === "HEAD") return "HeadObject";
     return "GetObject";
   };
+  return { operation: operation(), key };
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const [first = "", ...rest] = url.pathname.slice(1).split("/");
-    const key = rest.map(decodeURIComponent).join("/");
-    const op = operation(req.method ?? "GET", key, url.searchParams);
-    operations.push(op);
-    const auth = req.headers.authorization ?? "";
-    if (!auth.startsWith(`AWS4-HMAC-SHA256 Credential=${accessKeyId}/`)) return sendError(res, 403, "InvalidAccessKeyId", "unsigned request or unknown access key");
-    if (decodeURIComponent(first) !== bucket) return sendError(res, 404, "NoSuchBucket", `no bucket '${first}'`);
-    if (req.headers["content-encoding"]?.includes("aws-chunked")) return sendError(res, 501, "NotImplemented", "aws-chunked uploads are not supported here");
-    if (failing === op) return sendError(res, 500, "InternalError", `injected failure of ${op}`);
+const STARTUP_MS = 20_000;
 
-    switch (op) {
-      case "PutObject": {
-        const data = await body(req);
-        objects.set(key, data);
-        res.writeHead(200, { etag: etagOf(data) });
-        return void res.end();
-      }
-      case "CreateMultipartUpload": {
-        const uploadId = randomUUID();
-        uploads.set(uploadId, { key, parts: new Map() });
-        return sendXml(res, 200, `<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
-      }
-      case "UploadPart": {
-        const upload = uploads.get(url.searchParams.get("uploadId") ?? "");
-        if (!upload) return sendError(res, 404, "NoSuchUpload", "unknown upload id");
-        const data = await body(req);
-        upload.parts.set(Number(url.searchParams.get("partNumber")), data);
-        res.writeHead(200, { etag: etagOf(data) });
-        return void res.end();
-      }
-      case "CompleteMultipartUpload": {
-        const uploadId = url.searchParams.get("uploadId") ?? "";
-        const upload = uploads.get(uploadId);
-        if (!upload) return sendError(res, 404, "NoSuchUpload", "unknown upload id");
-        const listed = [...(await body(req)).toString("utf8").matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
-        if (listed.length === 0 || listed.some((n, i) => !upload.parts.has(n) || (i > 0 && n <= listed[i - 1]!))) return sendError(res, 400, "InvalidPart", "parts missing or out of order");
-        const data = Buffer.concat(listed.map((n) => upload.parts.get(n)!));
-        objects.set(upload.key, data);
-        uploads.delete(uploadId);
-        return sendXml(res, 200, `<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${xmlEscape(upload.key)}</Key><ETag>${etagOf(data)}</ETag></CompleteMultipartUploadResult>`);
-      }
-      case "AbortMultipartUpload":
-        uploads.delete(url.searchParams.get("uploadId") ?? "");
-        res.writeHead(204);
-        return void res.end();
-      case "ListObjectsV2": {
-        const prefix = url.searchParams.get("prefix") ?? "";
-        const after = url.searchParams.get("continuation-token") ?? "";
-        const keys = [...objects.keys()].filter((k) => k.startsWith(prefix) && k > after).sort();
-        const page = keys.slice(0, maxKeys);
-        const truncated = keys.length > page.length;
-        const contents = page.map((k) => `<Contents><Key>${xmlEscape(k)}</Key><Size>${objects.get(k)!.length}</Size><ETag>${etagOf(objects.get(k)!)}</ETag><LastModified>${new Date().toISOString()}</LastModified></Contents>`).join("");
-        return sendXml(
-          res,
-          200,
-          `<ListBucketResult><Name>${bucket}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextContinuationToken>${xmlEscape(page.at(-1)!)}</NextContinuationToken>` : ""}${contents}</ListBucketResult>`,
-        );
-      }
-      case "DeleteObject":
-        objects.delete(key);
-        res.writeHead(204);
-        return void res.end();
-      default: {
-        const data = objects.get(key);
-        if (!data) return sendError(res, 404, "NoSuchKey", `no object '${key}'`);
-        res.writeHead(200, { "content-length": data.length, etag: etagOf(data), "last-modified": new Date().toUTCString(), "content-type": "application/octet-stream" });
-        return void res.end(op === "HeadObject" ? undefined : data);
-      }
-    }
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => sendError(res, 500, "InternalError", error.message));
+/**
+ * Starts s3rver in its own Node process on a free port, with bucket `backups`, files and certificates in a temporary
+ * directory that `stop()` removes. The process runs with --openssl-legacy-provider: s3rver encrypts ListObjectsV2
+ * continuation tokens with DES, which OpenSSL 3 disables, so every truncated listing would otherwise fail with a 500.
+ */
+export async function startS3Server(): Promise<S3Server> {
+  const root = mkdtempSync(join(tmpdir(), "s3rver-"));
+  chmodSync(root, 0o755);
+  const certificates = issueLoopbackCertificate(root);
+  const directory = join(root, "data");
+  mkdirSync(directory, { mode: 0o700 });
+  const requestLog = join(root, "requests.log");
+  const bucket = "backups";
+  const settings = { directory, keyFile: certificates.keyFile, certFile: certificates.certFile, bucket, requestLog };
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", "--import", "tsx", join(REPO_ROOT, "tests/support/s3rver-main.ts"), JSON.stringify(settings)], {
+    cwd: REPO_ROOT,
+    stdio: ["pipe", "pipe", "pipe"],
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const removeNow = (): void => {
+    child.kill("SIGKILL");
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.once("exit", removeNow);
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const fail = (why: string): void => {
+      process.removeListener("exit", removeNow);
+      removeNow();
+      reject(new Error(`s3rver ${why}:\n${stderr}`));
+    };
+    const timer = setTimeout(() => fail(`did not start within ${STARTUP_MS / 1000}s`), STARTUP_MS);
+    child.once("exit", (code) => fail(`exited with ${code} before it listened`));
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+  });
+
+  const endpoint = `https://127.0.0.1:${port}`;
+  const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+  const region = "us-east-1";
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    hostPort: `127.0.0.1:${port}`,
+    port,
     bucket,
-    accessKeyId,
-    secretAccessKey,
-    operations,
-    objects,
-    failOperation(op) {
-      failing = op;
+    region,
+    ...credentials,
+    caFile: certificates.caFile,
+    ca: readFileSync(certificates.caFile, "utf8"),
+    env: {
+      BACKUP_S3_ENDPOINT: endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: region,
+      NODE_EXTRA_CA_CERTS: certificates.caFile,
     },
-    stop: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    requests: () => (existsSync(requestLog) ? readFileSync(requestLog, "utf8").split("\n").filter(Boolean).map(parseRequest) : []),
+    async stop() {
+      process.removeListener("exit", removeNow);
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(root, { recursive: true, force: true });
+    },
   };
 }
