@@ -71,9 +71,6 @@ export async function dumpDatabase(request: DumpRequest): Promise<LocalDump> {
         "SELECT current_setting('server_version') AS version, pg_catalog.pg_get_userbyid(d.datdba) AS owner, pg_catalog.pg_encoding_to_char(d.encoding) AS encoding FROM pg_catalog.pg_database d WHERE d.datname = current_database()",
       )
     ).rows[0]!;
-    note(`logical: counting rows of ${target.description}`);
-    const counts = await countRows(client, await listTables(client));
-
     const key = (await client.query<{ key: Buffer | null }>("SELECT pg_catalog.pg_read_binary_file($1, 0, 65536, true) AS key", [request.pgsodiumKeyPath])).rows[0]!.key;
     if (key) writeFileSync(join(root, PGSODIUM_KEY_FILE), key, { mode: 0o600 });
     else note(`logical: no pgsodium root key at ${request.pgsodiumKeyPath} on the server; the backup holds none`);
@@ -83,8 +80,12 @@ export async function dumpDatabase(request: DumpRequest): Promise<LocalDump> {
     await run(pgBinary("pg_dumpall", env), ["--roles-only", "--no-comments", "-l", target.database, "-f", rawRoles], toolEnv, "pg_dumpall --roles-only");
     writeFileSync(join(root, ROLES_FILE), idempotentRoles(readFileSync(rawRoles, "utf8")), { mode: 0o600 });
 
-    note(`logical: dumping ${target.database} with ${jobs} parallel job(s) (pg_dump -Fd)`);
-    await run(pgBinary("pg_dump", env), ["-Fd", "-j", String(jobs), `--snapshot=${snapshot}`, "--no-sync", "-f", join(root, DUMP_DIR), target.database], toolEnv, "pg_dump");
+    note(`logical: dumping ${target.database} with ${jobs} parallel job(s) (pg_dump -Fd) while counting its rows in the same snapshot`);
+    const dumped = run(pgBinary("pg_dump", env), ["-Fd", "-j", String(jobs), `--snapshot=${snapshot}`, "--no-sync", "-f", join(root, DUMP_DIR), target.database], toolEnv, "pg_dump");
+    const [counted, dump] = await Promise.allSettled([listTables(client).then((tables) => countRows(client, tables)), dumped]);
+    if (dump.status === "rejected") throw dump.reason;
+    if (counted.status === "rejected") throw counted.reason;
+    const counts = counted.value;
     await client.query("COMMIT");
 
     await run(pgBinary("pg_restore", env), ["--list", join(root, DUMP_DIR)], toolEnv, "pg_restore --list", join(root, "toc.list"));

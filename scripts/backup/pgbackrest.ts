@@ -37,8 +37,8 @@ export function pgbackrestFromEnv(env: Env, target: PgbackrestTarget): Pgbackres
 }
 
 /** Runs one pgBackRest command, lines streamed to `onLine`; memory stays bounded. */
-export function runPgbackrest(pgbackrest: Pgbackrest, args: readonly string[], onLine?: (line: string) => void): Promise<RunResult> {
-  return runProcess(pgbackrest.binary, args, { env: pgbackrest.env, ...(onLine && { onLine }) });
+export function runPgbackrest(pgbackrest: Pgbackrest, args: readonly string[], onLine?: (line: string) => void, signal?: AbortSignal): Promise<RunResult> {
+  return runProcess(pgbackrest.binary, args, { env: pgbackrest.env, ...(onLine && { onLine }), ...(signal && { signal }) });
 }
 
 /** The stanza's backups and status from `pgbackrest info --output=json`. */

@@ -26,22 +26,22 @@ export function planPhysicalBackup(request: PhysicalBackupRequest): DryRun {
     dryRun: true,
     steps: [
       `pgbackrest --config=${configPath} --stanza=${stanza} stanza-create (only when the stanza does not exist yet)`,
-      `pgbackrest ${pgbackrestArgs(request.pgbackrest.target, "check").join(" ")}`,
-      `pgbackrest ${backupArgs(request.pgbackrest.target, request.type).join(" ")}`,
+      `pgbackrest ${backupArgs(request.pgbackrest.target, request.type).join(" ")}, with pgbackrest ${pgbackrestArgs(request.pgbackrest.target, "check").join(" ")} alongside (a failed check stops the backup)`,
       `restore point and row counts of ${request.database.description}, annotated on the new backup`,
     ],
   };
 }
 
-async function run(pgbackrest: Pgbackrest, command: string, args: readonly string[], onLine?: (line: string) => void): Promise<void> {
-  const result = await runPgbackrest(pgbackrest, args, onLine);
+async function run(pgbackrest: Pgbackrest, command: string, args: readonly string[], onLine?: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  const result = await runPgbackrest(pgbackrest, args, onLine, signal);
   if (result.code !== 0) throw pgbackrestFailure(command, result);
 }
 
 /**
- * Takes a pgBackRest backup: creates the stanza on first use, checks that WAL archiving works, backs up with progress
- * lines, confirms the new backup is listed without error, then records a restore point with exact row counts on it for the
- * restore drill. Throws on any failure, so a partial backup is never reported as a success.
+ * Takes a pgBackRest backup: creates the stanza on first use, backs up with progress lines while `pgbackrest check`
+ * proves WAL archiving works (a failed check stops the backup at once instead of after hours of copying), confirms the new
+ * backup is listed without error, then records a restore point with exact row counts on it for the restore drill. Throws
+ * on any failure, so a partial backup is never reported as a success.
  */
 export async function backupPhysical(request: PhysicalBackupRequest): Promise<BackupResult> {
   const { pgbackrest, note } = request;
@@ -53,19 +53,30 @@ export async function backupPhysical(request: PhysicalBackupRequest): Promise<Ba
   const info = MISSING_STANZA_CODES.includes(before.statusCode) ? await stanzaInfo(pgbackrest) : before;
   if (info.cipher !== REPO_CIPHER) throw new Error(`the pgBackRest repository of stanza '${pgbackrest.target.stanza}' uses cipher '${info.cipher}'; this project requires ${REPO_CIPHER} (set repo1-cipher-type and create a new repository)`);
 
-  note("postgres: checking WAL archiving (pgbackrest check)");
-  await run(pgbackrest, "check", pgbackrestArgs(pgbackrest.target, "check", ["--log-level-console=warn"]));
-
-  note(`postgres: ${request.type} backup started`);
+  note(`postgres: ${request.type} backup started, checking WAL archiving (pgbackrest check) alongside`);
+  const stopBackup = new AbortController();
+  const checked = run(pgbackrest, "check", pgbackrestArgs(pgbackrest.target, "check", ["--log-level-console=warn"])).catch((error: unknown) => {
+    stopBackup.abort();
+    throw error;
+  });
   const progress = progressReporter(`postgres: ${request.type} backup`, note);
   let copied = 0;
-  await run(pgbackrest, "backup", backupArgs(pgbackrest.target, request.type), (line) => {
-    const file = parseFileProgress(line);
-    if (file) {
-      copied += file.bytes;
-      progress.update(copied, file.percent > 0 ? (copied * 100) / file.percent : undefined);
-    } else if (/ (ERROR|WARN): /.test(line)) note(`postgres: ${stripLogPrefix(line)}`);
-  });
+  const backedUp = run(
+    pgbackrest,
+    "backup",
+    backupArgs(pgbackrest.target, request.type),
+    (line) => {
+      const file = parseFileProgress(line);
+      if (file) {
+        copied += file.bytes;
+        progress.update(copied, file.percent > 0 ? (copied * 100) / file.percent : undefined);
+      } else if (/ (ERROR|WARN): /.test(line)) note(`postgres: ${stripLogPrefix(line)}`);
+    },
+    stopBackup.signal,
+  );
+  const [checkRun, backupRun] = await Promise.allSettled([checked, backedUp]);
+  if (checkRun.status === "rejected") throw checkRun.reason;
+  if (backupRun.status === "rejected") throw backupRun.reason;
   progress.finish();
 
   const known = new Set(info.backups.map((b) => b.label));

@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly tailLines?: number;
   /** Run as this user and group (when this process is root and the tool refuses root, like pg_ctl). */
   readonly owner?: { readonly uid: number; readonly gid: number };
+  /** Sends the child SIGTERM when aborted, as a CronJob deadline would. */
+  readonly signal?: AbortSignal;
 }
 
 /** How a child ended, with the last lines it printed (memory stays bounded however much it prints). */
@@ -49,6 +51,7 @@ export function runProcess(cmd: string, args: readonly string[], options: RunOpt
       ...(options.owner && { uid: options.owner.uid, gid: options.owner.gid }),
     });
     running.add(child);
+    options.signal?.addEventListener("abort", () => child.kill("SIGTERM"), { once: true });
     if (stdoutFd !== undefined) closeSync(stdoutFd);
     if (child.stdout) createInterface({ input: child.stdout }).on("line", remember);
     if (child.stderr) createInterface({ input: child.stderr }).on("line", remember);

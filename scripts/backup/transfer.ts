@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { byteCounter } from "./byte-counter.js";
-import { decryptStream, encryptStream, type EncryptionKey } from "./encryption.js";
+import { CHUNK_BYTES, decryptStream, encryptStream, type EncryptionKey } from "./encryption.js";
 import { ENCRYPTED_SUFFIX, type ManifestFile } from "./manifest.js";
 import { progressReporter } from "./progress.js";
 import type { BackupStore } from "./store.js";
@@ -58,7 +58,7 @@ export async function uploadFiles(store: BackupStore, folder: string, root: stri
       seen = n;
       progress.update(done, total);
     });
-    const source = createReadStream(join(root, path));
+    const source = createReadStream(join(root, path), { highWaterMark: CHUNK_BYTES });
     const encrypted = source.pipe(read.stream).pipe(hash.stream).pipe(encryptStream(key));
     for (const stage of [source, read.stream, hash.stream]) stage.on("error", (error: Error) => encrypted.destroy(error));
     const storedBytes = await store.put(`${folder}${path}${ENCRYPTED_SUFFIX}`, encrypted);
