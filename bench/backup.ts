@@ -60,14 +60,30 @@ function timed(program: string, args: readonly string[], extra: Record<string, s
 /** Runs one of our CLIs (scripts/*.ts) through tsx, as an operator would. */
 const ours = (script: string, args: readonly string[], extra: Record<string, string> = {}): number => timed(process.execPath, ["--import", "tsx", join(process.cwd(), "scripts", script), ...args], extra);
 
-/** The fastest of `REPEATS` runs, after `reset` before each. */
-function best(run: () => number, reset: () => void = () => undefined): number {
-  let fastest = Number.POSITIVE_INFINITY;
+/** What to undo, untimed, before a run of the raw tool and before one of ours. */
+interface Resets {
+  readonly raw?: () => void;
+  readonly ours?: () => void;
+}
+
+/** Writes dirty pages out, untimed, so that one run's writeback does not slow the next. */
+const settle = (): void => void spawnSync("sync");
+
+/**
+ * The fastest of `REPEATS` runs of the raw tool and of ours, alternating so that background work weighs on both alike,
+ * each after its reset and a sync.
+ */
+function pair(raw: () => number, our: () => number, resets: Resets = {}): [number, number] {
+  let [fastestRaw, fastestOurs] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
   for (let i = 0; i < REPEATS; i++) {
-    reset();
-    fastest = Math.min(fastest, run());
+    resets.raw?.();
+    settle();
+    fastestRaw = Math.min(fastestRaw, raw());
+    resets.ours?.();
+    settle();
+    fastestOurs = Math.min(fastestOurs, our());
   }
-  return fastest;
+  return [fastestRaw, fastestOurs];
 }
 
 const fresh = (path: string) => (): void => {
@@ -75,6 +91,11 @@ const fresh = (path: string) => (): void => {
   mkdirSync(path);
   if (owner) chownSync(path, owner.uid, owner.gid);
 };
+
+/** Waits until the server has archived `wal`. */
+async function waitForArchive(url: string, wal: string): Promise<void> {
+  while (((await sql<{ last: string | null }>(url, "SELECT last_archived_wal AS last FROM pg_stat_archiver"))[0]?.last ?? "") < wal) await new Promise((r) => setTimeout(r, 100));
+}
 
 const sql = async <T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> => {
   const client = new pg.Client({ connectionString: url });
@@ -103,33 +124,41 @@ try {
   env["DATABASE_URL"] = url;
   const pgbackrest = (command: string, options: readonly string[] = []): number => timed("pgbackrest", [`--config=${configPath}`, "--stanza=main", ...options, command]);
   pgbackrest("stanza-create");
+  await sql(url, "CHECKPOINT");
+  await waitForArchive(url, (await sql<{ wal: string }>(url, "SELECT pg_walfile_name(pg_switch_wal()) AS wal"))[0]!.wal);
 
-  const rawBackup = best(() => pgbackrest("backup", ["--type=full"]));
-  const ourBackup = best(() => ours("backup.ts", ["postgres", "--type", "full"]));
+  const [rawBackup, ourBackup] = pair(() => pgbackrest("backup", ["--type=full"]), () => ours("backup.ts", ["postgres", "--type", "full"]));
   const restoreDir = join(work, "restored");
-  const rawRestore = best(() => pgbackrest("restore", [`--pg1-path=${restoreDir}`, "--archive-mode=off"]), fresh(restoreDir));
-  const ourRestore = best(() => ours("restore.ts", ["postgres", "--latest", "--pg-data", restoreDir, "--no-archive"]), fresh(restoreDir));
+  const [rawRestore, ourRestore] = pair(
+    () => pgbackrest("restore", [`--pg1-path=${restoreDir}`, "--archive-mode=off"]),
+    () => ours("restore.ts", ["postgres", "--latest", "--pg-data", restoreDir, "--no-archive"]),
+    { raw: fresh(restoreDir), ours: fresh(restoreDir) },
+  );
 
   const dumpDir = join(work, "raw.dump");
-  const rawDump = best(() => timed(join(server.binDir, "pg_dump"), ["-Fd", "-j", String(JOBS), "-f", dumpDir, "-d", url]), () => rmSync(dumpDir, { recursive: true, force: true }));
-  const ourDump = best(() => ours("backup.ts", ["logical", "--dest", join(work, "logical"), "--jobs", String(JOBS)]));
-  const recreate = (name: string) => (): void => psql("postgres", `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  const rawLoad = best(() => {
-    psql("postgres", "CREATE DATABASE raw_restore");
-    return timed(join(server.binDir, "pg_restore"), ["-j", String(JOBS), "-d", server.urlFor("raw_restore"), dumpDir]);
-  }, recreate("raw_restore"));
-  const ourLoad = best(() => ours("restore.ts", ["logical", "latest", "--from", join(work, "logical"), "--target-db", "our_restore", "--jobs", String(JOBS)]), recreate("our_restore"));
+  const [rawDump, ourDump] = pair(
+    () => timed(join(server.binDir, "pg_dump"), ["-Fd", "-j", String(JOBS), "-f", dumpDir, "-d", url]),
+    () => ours("backup.ts", ["logical", "--dest", join(work, "logical"), "--jobs", String(JOBS)]),
+    { raw: () => rmSync(dumpDir, { recursive: true, force: true }) },
+  );
+  const [rawLoad, ourLoad] = pair(
+    () => {
+      psql("postgres", "CREATE DATABASE raw_restore");
+      return timed(join(server.binDir, "pg_restore"), ["-j", String(JOBS), "-d", server.urlFor("raw_restore"), dumpDir]);
+    },
+    () => ours("restore.ts", ["logical", "latest", "--from", join(work, "logical"), "--target-db", "our_restore", "--jobs", String(JOBS)]),
+    { raw: () => psql("postgres", "DROP DATABASE IF EXISTS raw_restore WITH (FORCE)"), ours: () => psql("postgres", "DROP DATABASE IF EXISTS our_restore WITH (FORCE)") },
+  );
 
   await sql(url, "INSERT INTO public.events (account, kind, payload) VALUES (0, 'rpo', '{}')");
   const committed = performance.now();
-  const [{ wal }] = (await sql<{ wal: string }>(url, "SELECT pg_walfile_name(pg_current_wal_lsn()) AS wal")) as [{ wal: string }];
-  while (((await sql<{ last: string | null }>(url, "SELECT last_archived_wal AS last FROM pg_stat_archiver"))[0]?.last ?? "") < wal) await new Promise((r) => setTimeout(r, 100));
+  await waitForArchive(url, (await sql<{ wal: string }>(url, "SELECT pg_walfile_name(pg_current_wal_lsn()) AS wal"))[0]!.wal);
   const rpoSeconds = (performance.now() - committed) / 1000;
 
   const mb = size / 1024 / 1024;
   const line = (what: string, raw: string, rawSeconds: number, ourSeconds: number): string =>
     `  ${what.padEnd(18)} ${raw.padEnd(34)} ${rawSeconds.toFixed(2).padStart(7)} s   ours ${ourSeconds.toFixed(2).padStart(7)} s   ratio ${(ourSeconds / rawSeconds).toFixed(2)}x   ours ${(mb / ourSeconds).toFixed(1)} MB/s`;
-  console.log(`database ${database}: ${rows} rows, ${formatBytes(size)} (BENCH_SIZE_MB=${SIZE_MB}); best of ${REPEATS}; goal: ratio <= 1.10x`);
+  console.log(`database ${database}: ${rows} rows, ${formatBytes(size)} (BENCH_SIZE_MB=${SIZE_MB}); best of ${REPEATS} alternating runs each; goal: ratio <= 1.10x`);
   console.log(line("physical backup", "pgbackrest backup --type=full", rawBackup, ourBackup));
   console.log(line("physical restore", "pgbackrest restore", rawRestore, ourRestore));
   console.log(line("logical backup", `pg_dump -Fd -j ${JOBS}`, rawDump, ourDump));
