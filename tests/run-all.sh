@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 NODE_VERSION=24.21.0
 APT_PACKAGES=(
-  yamllint shellcheck
+  yamllint shellcheck openssl
   postgresql-15 postgresql-client-15
   prometheus prometheus-alertmanager prometheus-pushgateway prometheus-postgres-exporter prometheus-redis-exporter
   redis-server redis-tools pgbackrest
