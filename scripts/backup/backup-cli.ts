@@ -1,25 +1,20 @@
 import { UsageError } from "../lib/cli-args.js";
-import type { BackupKind } from "../../stacks/monitoring/backup-metrics.js";
-import { flagOrEnv, integerBetween, NAME, oneOf, parseArgs, PATH, type ParsedArgs } from "../lib/args.js";
-import type { BackupResult, DryRun } from "./backup-result.js";
+import { flagOrEnv, NAME, parseArgs, PATH, type ParsedArgs } from "../lib/args.js";
 import { EXIT } from "../lib/exit-codes.js";
+import type { Env } from "../lib/secrets.js";
+import type { BackupKind } from "../../stacks/monitoring/backup-metrics.js";
+import { BACKUP_FLAGS } from "./backup-flags.js";
+import type { BackupJob, BackupResult } from "./backup-result.js";
 import { exitCodeFor, messageOf, watchSignals } from "./cli-common.js";
 import { databaseFromEnv } from "./connection.js";
-import { DESTINATION_FORMS, parseDestination } from "./destination.js";
-import { encryptionKeyFromEnv } from "./encryption.js";
+import { DESTINATION_FORMS } from "./destination.js";
 import { lockJob } from "./job-lock.js";
-import { backupLogical, planLogicalBackup } from "./logical-backup.js";
 import { DEFAULT_PGSODIUM_KEY_PATH } from "./logical-dump.js";
 import { metricsTargetFromEnv, pushBackupRun, type MetricsTarget } from "./metrics.js";
-import { openStore } from "./open-store.js";
 import type { CliOutput } from "./output.js";
-import { BACKUP_TYPES, type BackupType } from "./pgbackrest-args.js";
+import type { BackupType } from "./pgbackrest-args.js";
 import { DEFAULT_PGBACKREST_CONFIG, pgbackrestFromEnv } from "./pgbackrest.js";
 import { backupPhysical, planPhysicalBackup } from "./physical-backup.js";
-import { backupRedis, planRedisBackup } from "./redis-backup.js";
-import { redisFromEnv } from "./redis-connection.js";
-import type { RetentionPolicy } from "./retention.js";
-import type { Env } from "../lib/secrets.js";
 
 const TARGETS = ["postgres", "logical", "redis", "all"] as const;
 type Target = (typeof TARGETS)[number];
@@ -62,28 +57,7 @@ Environment (secrets only here or in the files named by *_FILE, never on the com
   PG_BIN_DIR, PGBACKREST_BIN                             programs to use (default from PATH)
 Exit codes: 0 every backup succeeded and was pushed, 1 a backup failed, 2 bad command line or settings, 3 already running.`;
 
-const FLAGS = {
-  switches: ["dry-run", "json", "help"],
-  options: {
-    type: oneOf(BACKUP_TYPES),
-    stanza: NAME,
-    "pgbackrest-config": PATH,
-    dest: { allowed: DESTINATION_FORMS, valid: (raw: string) => raw.length > 0 },
-    jobs: integerBetween(1, 64),
-    "pgsodium-key": PATH,
-    "keep-days": integerBetween(1, 3650),
-    "keep-min": integerBetween(1, 1000),
-    "redis-data-dir": PATH,
-    "work-dir": PATH,
-  },
-} as const;
 
-/** One runnable backup. */
-interface Job {
-  readonly kind: BackupKind;
-  readonly plan: () => DryRun;
-  readonly run: () => Promise<BackupResult>;
-}
 
 /** How one job ended. */
 interface Outcome {
@@ -95,41 +69,16 @@ interface Outcome {
   readonly exitCode: number;
 }
 
-function retention(args: ParsedArgs, env: Env): RetentionPolicy {
-  return {
-    keepDays: Number(flagOrEnv(args, "keep-days", FLAGS.options["keep-days"], env, "BACKUP_KEEP_DAYS", "backup") ?? 14),
-    keepMin: Number(flagOrEnv(args, "keep-min", FLAGS.options["keep-min"], env, "BACKUP_KEEP_MIN", "backup") ?? 3),
-  };
-}
-
-function store(args: ParsedArgs, env: Env, kind: string) {
-  const raw = flagOrEnv(args, "dest", FLAGS.options.dest, env, "BACKUP_DEST", "backup");
-  if (raw === undefined) throw new UsageError(`backup ${kind}: no destination; pass --dest (${DESTINATION_FORMS}) or set BACKUP_DEST`);
-  return openStore(parseDestination(raw), env);
-}
-
 /** Builds a job, reading every setting it needs: a missing or wrong one fails here, before anything runs. */
-function buildJob(target: Exclude<Target, "all">, args: ParsedArgs, env: Env, note: (line: string) => void): Job {
-  const workDir = flagOrEnv(args, "work-dir", PATH, env, "BACKUP_WORK_DIR", "backup");
-  const common = { env, note, ...(workDir !== undefined && { workDir }) };
-  if (target === "postgres") {
-    const configPath = flagOrEnv(args, "pgbackrest-config", PATH, env, "PGBACKREST_CONFIG", "backup") ?? DEFAULT_PGBACKREST_CONFIG;
-    const stanza = flagOrEnv(args, "stanza", NAME, env, "PGBACKREST_STANZA", "backup") ?? "main";
-    const request = { pgbackrest: pgbackrestFromEnv(env, { configPath, stanza }), type: (args.options["type"] ?? "incr") as BackupType, database: databaseFromEnv(env), note };
-    return { kind: "physical", plan: () => planPhysicalBackup(request), run: () => backupPhysical(request) };
-  }
-  if (target === "logical") {
-    const jobs = Number(flagOrEnv(args, "jobs", FLAGS.options.jobs, env, "BACKUP_JOBS", "backup") ?? 2);
-    const pgsodiumKeyPath = flagOrEnv(args, "pgsodium-key", PATH, env, "PGSODIUM_ROOT_KEY_PATH", "backup") ?? DEFAULT_PGSODIUM_KEY_PATH;
-    const request = { ...common, database: databaseFromEnv(env), store: store(args, env, target), key: encryptionKeyFromEnv(env), jobs, pgsodiumKeyPath, retention: retention(args, env) };
-    return { kind: "logical", plan: () => planLogicalBackup(request), run: () => backupLogical(request) };
-  }
-  const dataDir = flagOrEnv(args, "redis-data-dir", PATH, env, "REDIS_DATA_DIR", "backup");
-  const request = { ...common, redis: redisFromEnv(env), store: store(args, env, target), key: encryptionKeyFromEnv(env), retention: retention(args, env), ...(dataDir !== undefined && { dataDir }) };
-  return { kind: "redis", plan: () => planRedisBackup(request), run: () => backupRedis(request) };
+async function buildJob(target: Exclude<Target, "all">, args: ParsedArgs, env: Env, note: (line: string) => void): Promise<BackupJob> {
+  if (target !== "postgres") return (await import("./store-backup-jobs.js")).buildStoreJob(target, args, env, note);
+  const configPath = flagOrEnv(args, "pgbackrest-config", PATH, env, "PGBACKREST_CONFIG", "backup") ?? DEFAULT_PGBACKREST_CONFIG;
+  const stanza = flagOrEnv(args, "stanza", NAME, env, "PGBACKREST_STANZA", "backup") ?? "main";
+  const request = { pgbackrest: pgbackrestFromEnv(env, { configPath, stanza }), type: (args.options["type"] ?? "incr") as BackupType, database: databaseFromEnv(env), note };
+  return { kind: "physical", plan: () => planPhysicalBackup(request), run: () => backupPhysical(request) };
 }
 
-async function runJob(job: Job, env: Env, metrics: MetricsTarget | undefined, note: (line: string) => void): Promise<Outcome> {
+async function runJob(job: BackupJob, env: Env, metrics: MetricsTarget | undefined, note: (line: string) => void): Promise<Outcome> {
   const started = Date.now();
   let release: () => void;
   try {
@@ -162,10 +111,10 @@ async function runJob(job: Job, env: Env, metrics: MetricsTarget | undefined, no
 /** Runs the backup CLI and returns its exit code; never throws. */
 export async function runBackupCli(argv: readonly string[], env: Env, output: CliOutput): Promise<number> {
   let args: ParsedArgs;
-  let jobs: Job[];
+  let jobs: BackupJob[];
   let metrics: MetricsTarget | undefined;
   try {
-    args = parseArgs(argv, FLAGS, "backup");
+    args = parseArgs(argv, BACKUP_FLAGS, "backup");
     if (args.switches.has("help")) {
       output.result(BACKUP_USAGE);
       return EXIT.ok;
@@ -174,7 +123,8 @@ export async function runBackupCli(argv: readonly string[], env: Env, output: Cl
     if (!target || !(TARGETS as readonly string[]).includes(target)) throw new UsageError(`backup: got '${target ?? ""}'; expected one of ${TARGETS.join(", ")}`);
     if (extra.length > 0) throw new UsageError(`backup: unexpected argument '${extra[0]}'`);
     const targets = target === "all" ? (["postgres", "logical", "redis"] as const) : [target as Exclude<Target, "all">];
-    jobs = targets.map((t) => buildJob(t, args, env, output.note));
+    jobs = [];
+    for (const t of targets) jobs.push(await buildJob(t, args, env, output.note));
     metrics = metricsTargetFromEnv(env);
   } catch (error) {
     output.note(`backup: ${messageOf(error)}\n(run with --help for usage)`);

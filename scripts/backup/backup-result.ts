@@ -16,3 +16,10 @@ export interface DryRun {
   readonly dryRun: true;
   readonly steps: readonly string[];
 }
+
+/** One backup the CLI can plan or run, built (and its settings checked) before any runs. */
+export interface BackupJob {
+  readonly kind: BackupKind;
+  readonly plan: () => DryRun;
+  readonly run: () => Promise<BackupResult>;
+}

@@ -49,11 +49,17 @@ const num = (value: unknown): number => (typeof value === "number" ? value : 0);
 
 const isBackupWal = (wal: Record<keyof BackupWal, unknown>): wal is BackupWal => Object.values(wal).every((v) => typeof v === "string");
 
+/**
+ * Raw control characters, which pgBackRest copies into its messages from a file it could not parse (an info file
+ * decrypted with the wrong cipher pass) and which JSON does not allow inside strings.
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u001f]/g;
+
 /** Parses `pgbackrest info --output=json` for one stanza; backups oldest first. */
 export function parseStanzaInfo(text: string, stanza: string): PgbackrestStanzaInfo {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text.trim().replace(CONTROL_CHARACTERS, "?"));
   } catch {
     throw new PgbackrestInfoError(`pgbackrest info printed no JSON: ${text.slice(0, 200)}`);
   }
@@ -89,14 +95,22 @@ export function parseStanzaInfo(text: string, stanza: string): PgbackrestStanzaI
     };
   });
   const archiveMax = archives.map((a) => a["max"]).filter((m): m is string => typeof m === "string").sort().at(-1);
+  const repoMessages = (Array.isArray(entry["repo"]) ? entry["repo"] : [])
+    .map((r) => object(r, "repo"))
+    .map((r) => (r["status"] === undefined ? undefined : object(r["status"], "repo status")))
+    .filter((r) => r !== undefined && num(r["code"]) !== 0)
+    .map((r) => String(r!["message"]));
   return {
     statusCode: num(status["code"]),
-    statusMessage: String(status["message"] ?? ""),
+    statusMessage: num(status["code"]) === UNREADABLE_CODE && repoMessages.length > 0 ? repoMessages.join("; ") : String(status["message"] ?? ""),
     cipher: String(entry["cipher"] ?? "none"),
     backups,
     ...(archiveMax !== undefined && { archiveMax }),
   };
 }
+
+/** pgBackRest's status code ("other") for a repository it could not read: the repo statuses say why. */
+export const UNREADABLE_CODE = 99;
 
 /** pgBackRest's status code for a stanza that has not been created yet. */
 export const MISSING_STANZA_CODES: readonly number[] = [1, 3];

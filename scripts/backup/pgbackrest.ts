@@ -1,7 +1,7 @@
 import { childEnv, captureProcess, runProcess, type RunResult } from "./run-process.js";
 import { PGBACKREST_SECRET_ENV } from "./pgbackrest-config.js";
 import type { PgbackrestTarget } from "./pgbackrest-args.js";
-import { parseStanzaInfo, type PgbackrestStanzaInfo } from "./pgbackrest-info.js";
+import { parseStanzaInfo, UNREADABLE_CODE, type PgbackrestStanzaInfo } from "./pgbackrest-info.js";
 import { readSecret, SecretError, type Env } from "../lib/secrets.js";
 
 /** How to call pgBackRest: the binary, the config file and stanza, and the environment holding its secrets. */
@@ -41,11 +41,15 @@ export function runPgbackrest(pgbackrest: Pgbackrest, args: readonly string[], o
   return runProcess(pgbackrest.binary, args, { env: pgbackrest.env, ...(onLine && { onLine }), ...(signal && { signal }) });
 }
 
-/** The stanza's backups and status from `pgbackrest info --output=json`. */
+/** The stanza's backups and status from `pgbackrest info --output=json`; throws when the repository cannot be read. */
 export async function stanzaInfo(pgbackrest: Pgbackrest): Promise<PgbackrestStanzaInfo> {
   const { configPath, stanza } = pgbackrest.target;
   const text = await captureProcess(pgbackrest.binary, [`--config=${configPath}`, `--stanza=${stanza}`, "--output=json", "--log-level-console=warn", "info"], pgbackrest.env);
-  return parseStanzaInfo(text, stanza);
+  const info = parseStanzaInfo(text, stanza);
+  if (info.statusCode === UNREADABLE_CODE) {
+    throw new Error(`the pgBackRest repository of stanza '${stanza}' cannot be read (a wrong cipher pass in PGBACKREST_REPO1_CIPHER_PASS, or a damaged info file, reads like this): ${info.statusMessage.split("\n")[0]}`);
+  }
+  return info;
 }
 
 /** An error for a failed pgBackRest command, with the last lines it printed. */

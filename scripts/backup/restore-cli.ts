@@ -1,24 +1,17 @@
+import { flagOrEnv, NAME, parseArgs, PATH, type ParsedArgs } from "../lib/args.js";
 import { UsageError } from "../lib/cli-args.js";
-import { flagOrEnv, integerBetween, NAME, parseArgs, PATH, type ParsedArgs } from "../lib/args.js";
-import { resolveBackup } from "./catalog.js";
 import { EXIT } from "../lib/exit-codes.js";
+import type { Env } from "../lib/secrets.js";
 import { exitCodeFor, messageOf, watchSignals } from "./cli-common.js";
-import { databaseFromEnv } from "./connection.js";
-import { DESTINATION_FORMS, parseDestination } from "./destination.js";
-import { encryptionKeyFromEnv } from "./encryption.js";
+import { DESTINATION_FORMS } from "./destination.js";
 import { lockJob } from "./job-lock.js";
-import { PGSODIUM_KEY_FILE } from "./logical-dump.js";
-import { maintenanceDatabase, restoreLogical } from "./logical-restore.js";
-import { openStore } from "./open-store.js";
 import type { CliOutput } from "./output.js";
 import { parseTargetTime } from "./pgbackrest-args.js";
 import { DEFAULT_PGBACKREST_CONFIG, pgbackrestFromEnv } from "./pgbackrest.js";
-import { restorePgsodiumKey } from "./pgsodium-key.js";
 import { planPhysicalRestore, restorePhysical, type PhysicalRestoreRequest } from "./physical-restore.js";
+import type { PreparedRestore } from "./prepared-restore.js";
 import { formatBytes } from "./progress.js";
-import { redisFromEnv } from "./redis-connection.js";
-import { restoreRedis } from "./redis-restore.js";
-import type { Env } from "../lib/secrets.js";
+import { RESTORE_FLAGS } from "./restore-flags.js";
 
 export const RESTORE_USAGE = `usage: npm run restore -- postgres (--to-time <RFC 3339 time> | --latest) [flags]
        npm run restore -- logical <id|latest> [flags]
@@ -61,25 +54,7 @@ Environment: as for 'npm run backup -- --help' (DATABASE_URL, REDIS_URL (refused
 BACKUP_ENCRYPTION_KEY, S3 settings), each secret also as *_FILE.
 Exit codes: 0 restored and checked, 1 failed, 2 bad command line or settings (nothing changed), 3 another restore is running.`;
 
-const FLAGS = {
-  switches: ["latest", "accept-wal-gap", "delta", "force", "no-archive", "dry-run", "json", "help"],
-  options: {
-    "to-time": { allowed: "an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z", valid: (raw: string) => raw.length > 0 },
-    "pg-data": PATH,
-    set: NAME,
-    stanza: NAME,
-    "pgbackrest-config": PATH,
-    from: { allowed: DESTINATION_FORMS, valid: (raw: string) => raw.length > 0 },
-    "target-db": NAME,
-    jobs: integerBetween(1, 64),
-    "work-dir": PATH,
-    "data-dir": PATH,
-    dbfilename: NAME,
-    appenddirname: NAME,
-    appendfilename: NAME,
-    out: PATH,
-  },
-} as const;
+
 
 const ONLY: Record<string, readonly string[]> = {
   postgres: ["to-time", "latest", "accept-wal-gap", "pg-data", "set", "delta", "force", "no-archive", "stanza", "pgbackrest-config"],
@@ -97,20 +72,8 @@ function rejectForeignFlags(kind: string, args: ParsedArgs): void {
   }
 }
 
-/** A prepared restore: what it will do (for --dry-run and the report), and how to do it. */
-interface Prepared {
-  readonly job: string;
-  readonly describe: () => Promise<Record<string, unknown>>;
-  readonly run: () => Promise<Record<string, unknown>>;
-}
 
-function fromStore(args: ParsedArgs, env: Env, kind: string) {
-  const raw = flagOrEnv(args, "from", FLAGS.options.from, env, "BACKUP_DEST", "restore");
-  if (raw === undefined) throw new UsageError(`restore ${kind}: no backup location; pass --from (${DESTINATION_FORMS}) or set BACKUP_DEST`);
-  return openStore(parseDestination(raw), env);
-}
-
-function preparePostgres(args: ParsedArgs, env: Env, note: (line: string) => void): Prepared {
+function preparePostgres(args: ParsedArgs, env: Env, note: (line: string) => void): PreparedRestore {
   const time = args.options["to-time"];
   const latest = args.switches.has("latest");
   if ((time === undefined) === !latest) throw new UsageError("restore postgres: pass exactly one of --to-time <RFC 3339 time> and --latest");
@@ -155,76 +118,12 @@ function preparePostgres(args: ParsedArgs, env: Env, note: (line: string) => voi
   };
 }
 
-function prepareLogical(id: string, args: ParsedArgs, env: Env, note: (line: string) => void): Prepared {
-  const store = fromStore(args, env, "logical");
-  const key = encryptionKeyFromEnv(env);
-  const server = databaseFromEnv(env);
-  const jobs = Number(flagOrEnv(args, "jobs", FLAGS.options.jobs, env, "BACKUP_JOBS", "restore") ?? 2);
-  const workDir = flagOrEnv(args, "work-dir", PATH, env, "BACKUP_WORK_DIR", "restore");
-  const findManifest = () => resolveBackup(store, "logical", id);
-  return {
-    job: "restore-logical",
-    describe: async () => {
-      const manifest = await findManifest();
-      const targetDatabase = args.options["target-db"] ?? String(manifest.source["database"]);
-      return { backup: manifest.id, createdAt: manifest.createdAt, targetDatabase, via: maintenanceDatabase(server, targetDatabase), size: formatBytes(manifest.files.reduce((s, f) => s + f.plainBytes, 0)), force: args.switches.has("force") };
-    },
-    run: async () => {
-      const manifest = await findManifest();
-      const targetDatabase = args.options["target-db"] ?? String(manifest.source["database"]);
-      return { ...(await restoreLogical({ manifest, store, key, server, targetDatabase, force: args.switches.has("force"), jobs, env, note, ...(workDir !== undefined && { workDir }) })) };
-    },
-  };
-}
-
-function preparePgsodiumKey(id: string, args: ParsedArgs, env: Env, note: (line: string) => void): Prepared {
-  const store = fromStore(args, env, "pgsodium-key");
-  const key = encryptionKeyFromEnv(env);
-  const out = args.options["out"];
-  if (!out) throw new UsageError("restore pgsodium-key: no destination; pass --out PATH (the pgsodium volume as mounted here, such as /etc/postgresql-custom/pgsodium_root.key)");
-  const workDir = flagOrEnv(args, "work-dir", PATH, env, "BACKUP_WORK_DIR", "restore");
-  const force = args.switches.has("force");
-  return {
-    job: "restore-pgsodium-key",
-    describe: async () => {
-      const manifest = await resolveBackup(store, "logical", id);
-      return { backup: manifest.id, createdAt: manifest.createdAt, keyInBackup: manifest.files.some((f) => f.path === PGSODIUM_KEY_FILE), out, force };
-    },
-    run: async () => {
-      const manifest = await resolveBackup(store, "logical", id);
-      const result = await restorePgsodiumKey({ manifest, store, key, out, force, note, ...(workDir !== undefined && { workDir }) });
-      return { ...result, next: "restart PostgreSQL so pgsodium reads the key, then check SELECT count(*) FROM vault.decrypted_secrets WHERE decrypted_secret IS NULL is 0" };
-    },
-  };
-}
-
-function prepareRedis(id: string, args: ParsedArgs, env: Env, note: (line: string) => void): Prepared {
-  const store = fromStore(args, env, "redis");
-  const key = encryptionKeyFromEnv(env);
-  const dataDir = flagOrEnv(args, "data-dir", PATH, env, "REDIS_DATA_DIR", "restore");
-  if (!dataDir) throw new UsageError("restore redis: no data directory; pass --data-dir (Redis's dir) or set REDIS_DATA_DIR");
-  const redis = env["REDIS_URL"] || env["REDIS_URL_FILE"] || env["REDIS_HOST"] ? redisFromEnv(env) : undefined;
-  const names = { dbfilename: args.options["dbfilename"] ?? "dump.rdb", appenddirname: args.options["appenddirname"] ?? "appendonlydir", appendfilename: args.options["appendfilename"] ?? "appendonly.aof" };
-  return {
-    job: "restore-redis",
-    describe: async () => {
-      const manifest = await resolveBackup(store, "redis", id);
-      return { backup: manifest.id, createdAt: manifest.createdAt, keys: manifest.source["keys"], aofInBackup: manifest.source["aof"], dataDir, ...names };
-    },
-    run: async () => {
-      const manifest = await resolveBackup(store, "redis", id);
-      const result = await restoreRedis({ manifest, store, key, dataDir, ...names, env, note, ...(redis && { redis }) });
-      return { ...result, next: `start Redis on ${dataDir}; DBSIZE should be ${result.keys} (the keys at backup time)` };
-    },
-  };
-}
-
 /** Runs the restore CLI and returns its exit code; never throws. */
 export async function runRestoreCli(argv: readonly string[], env: Env, output: CliOutput): Promise<number> {
   let args: ParsedArgs;
-  let prepared: Prepared;
+  let prepared: PreparedRestore;
   try {
-    args = parseArgs(argv, FLAGS, "restore");
+    args = parseArgs(argv, RESTORE_FLAGS, "restore");
     if (args.switches.has("help")) {
       output.result(RESTORE_USAGE);
       return EXIT.ok;
@@ -241,8 +140,7 @@ export async function runRestoreCli(argv: readonly string[], env: Env, output: C
       if (id === undefined) throw new UsageError(`restore ${kind}: name the backup: an id from the destination, or latest`);
       if (extra.length > 0) throw new UsageError(`restore ${kind}: unexpected argument '${extra[0]}'`);
       if (id !== "latest" && !/^\d{8}T\d{6}\.\d{3}Z$/.test(id)) throw new UsageError(`restore ${kind}: got backup id '${id}'; expected an id such as 20260101T120000.000Z, or latest`);
-      const prepare = { logical: prepareLogical, redis: prepareRedis, "pgsodium-key": preparePgsodiumKey }[kind];
-      prepared = prepare(id, args, env, output.note);
+      prepared = (await import("./store-restores.js")).prepareStoreRestore(kind, id, args, env, output.note);
     }
   } catch (error) {
     output.note(`restore: ${messageOf(error)}\n(run with --help for usage)`);

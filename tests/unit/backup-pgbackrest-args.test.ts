@@ -102,6 +102,18 @@ describe("pgBackRest output", () => {
   });
 });
 
+describe("pgBackRest info of a repository it cannot read", () => {
+  it("parses despite the raw bytes pgBackRest copies into its message, and reports the repository's own status", () => {
+    const garbage = "\u0007\u0001\u001b\u0000";
+    const message = `[FormatError] unable to load info file '/repo/backup/main/backup.info':\\nFormatError: key/value found outside of section at line 1: ${garbage}`;
+    const text = `[{"archive":[],"backup":[],"cipher":"aes-256-cbc","db":[],"name":"main","repo":[{"cipher":"aes-256-cbc","key":1,"status":{"code":99,"message":"${message}"}}],"status":{"code":99,"lock":{"backup":{"held":false}},"message":"other"}}]\n`;
+    expect(() => JSON.parse(text)).toThrow();
+    const info = parseStanzaInfo(text, "main");
+    expect(info.statusCode).toBe(99);
+    expect(info.statusMessage).toMatch(/^\[FormatError\] unable to load info file '\/repo\/backup\/main\/backup\.info'/);
+  });
+});
+
 describe("pgBackRest environment", () => {
   const target = { configPath: "/etc/pgbackrest/pgbackrest.conf", stanza: "main" };
   const secretDir = mkdtempSync(join(tmpdir(), "pgbackrest-env-"));
