@@ -1,4 +1,4 @@
-import { connect, type DatabaseTarget } from "./connection.js";
+import { connect, type DatabaseTarget } from "../lib/database-target.js";
 
 /** A btree index that amcheck found corrupt. */
 export interface IndexFailure {

@@ -6,7 +6,7 @@ import type { BackupKind } from "../../stacks/monitoring/backup-metrics.js";
 import { BACKUP_FLAGS } from "./backup-flags.js";
 import type { BackupJob, BackupResult } from "./backup-result.js";
 import { exitCodeFor, messageOf, watchSignals } from "./cli-common.js";
-import { databaseFromEnv } from "./connection.js";
+import { databaseFromEnv } from "../lib/database-target.js";
 import { DESTINATION_FORMS } from "./destination.js";
 import { lockJob } from "./job-lock.js";
 import { DEFAULT_PGSODIUM_KEY_PATH } from "./logical-dump.js";

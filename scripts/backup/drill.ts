@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkBtreeIndexes, type IndexFailure } from "./amcheck.js";
 import { ArchiveGapError, describeArchiveGap } from "./archive-gap-check.js";
-import { connect } from "./connection.js";
+import { connect } from "../lib/database-target.js";
 import { decodeAnnotations } from "./counts-annotation.js";
 import { pgbackrestArgs } from "./pgbackrest-args.js";
 import { planPhysicalRestore, restorePhysical } from "./physical-restore.js";

@@ -1,7 +1,7 @@
 import type { BackupResult, DryRun } from "./backup-result.js";
 import { newBackupId } from "./backup-id.js";
 import { applyRetention, writeManifest } from "./catalog.js";
-import type { DatabaseTarget } from "./connection.js";
+import type { DatabaseTarget } from "../lib/database-target.js";
 import type { EncryptionKey } from "./encryption.js";
 import { dumpDatabase } from "./logical-dump.js";
 import { backupFolder, buildManifest } from "./manifest.js";

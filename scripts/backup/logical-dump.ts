@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { connect, type DatabaseTarget } from "./connection.js";
+import { connect, type DatabaseTarget } from "../lib/database-target.js";
 import { idempotentRoles } from "./roles-sql.js";
 import { countRows, listTables, type RowCounts } from "./row-counts.js";
 import { captureProcess, childEnv, runProcess } from "./run-process.js";

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type pg from "pg";
 import { backupFolder, type BackupManifest } from "./manifest.js";
-import { connect, withDatabase, type DatabaseTarget } from "./connection.js";
+import { connect, withDatabase, type DatabaseTarget } from "../lib/database-target.js";
 import { requireFreeSpace } from "./disk-space.js";
 import type { EncryptionKey } from "./encryption.js";
 import { DUMP_DIR, ROLES_FILE } from "./logical-dump.js";

@@ -1,5 +1,5 @@
 import { annotationArgs, encodeAnnotations } from "./counts-annotation.js";
-import type { DatabaseTarget } from "./connection.js";
+import type { DatabaseTarget } from "../lib/database-target.js";
 import type { BackupResult, DryRun } from "./backup-result.js";
 import { REPO_CIPHER } from "./pgbackrest-config.js";
 import { backupArgs, pgbackrestArgs, type BackupType } from "./pgbackrest-args.js";

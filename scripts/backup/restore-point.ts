@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { connect, type DatabaseTarget } from "./connection.js";
+import { connect, type DatabaseTarget } from "../lib/database-target.js";
 import type { RecordedPoint } from "./counts-annotation.js";
 import { countRows, listTables, quoteIdent } from "./row-counts.js";
 

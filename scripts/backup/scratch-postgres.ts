@@ -2,7 +2,7 @@ import { chownSync, existsSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import type pg from "pg";
 import { freePort } from "../lib/free-port.js";
-import { connect, type DatabaseTarget } from "./connection.js";
+import { connect, type DatabaseTarget } from "../lib/database-target.js";
 import { pgBinary } from "./pg-binaries.js";
 import { childEnv, runProcess } from "./run-process.js";
 import type { Env } from "../lib/secrets.js";

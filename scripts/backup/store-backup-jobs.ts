@@ -3,7 +3,7 @@ import { UsageError } from "../lib/cli-args.js";
 import type { Env } from "../lib/secrets.js";
 import { BACKUP_FLAGS } from "./backup-flags.js";
 import type { BackupJob } from "./backup-result.js";
-import { databaseFromEnv } from "./connection.js";
+import { databaseFromEnv } from "../lib/database-target.js";
 import { DESTINATION_FORMS, parseDestination } from "./destination.js";
 import { encryptionKeyFromEnv } from "./encryption.js";
 import { backupLogical, planLogicalBackup } from "./logical-backup.js";

@@ -2,7 +2,7 @@ import { flagOrEnv, PATH, type ParsedArgs } from "../lib/args.js";
 import { UsageError } from "../lib/cli-args.js";
 import type { Env } from "../lib/secrets.js";
 import { resolveBackup } from "./catalog.js";
-import { databaseFromEnv } from "./connection.js";
+import { databaseFromEnv } from "../lib/database-target.js";
 import { DESTINATION_FORMS, parseDestination } from "./destination.js";
 import { encryptionKeyFromEnv } from "./encryption.js";
 import { PGSODIUM_KEY_FILE } from "./logical-dump.js";

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import type { Output } from "../../scripts/lib/report.js";
 import { bootstrap } from "../../scripts/migrate/bootstrap.js";
 import { snapshotCatalog, type CatalogSnapshot } from "../../scripts/migrate/catalog.js";
 import { runMigrateCli } from "../../scripts/migrate/cli.js";
+import { afterEach } from "vitest";
+import { withClient } from "../support/postgres.js";
 
 /** Root of the repository. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -40,22 +41,6 @@ export function runScript(script: string, argv: readonly string[], env: Record<s
   return { code: run.status ?? -1, out: run.stdout, err: run.stderr };
 }
 
-/** Opens a client, runs `fn`, and closes it. */
-export async function withClient<T>(config: string | pg.ClientConfig, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(typeof config === "string" ? { connectionString: config } : config);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs one query and returns its rows. */
-export async function rows<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  return withClient(url, async (client) => (await client.query<T>(sql, params)).rows);
-}
-
 /** The catalog snapshot of a database. */
 export function snapshot(url: string): Promise<CatalogSnapshot> {
   return withClient(url, snapshotCatalog);
@@ -77,4 +62,15 @@ export function migrationsDir(files: Readonly<Record<string, string>>): { dir: s
 /** A migration's text from its up and (optional) down SQL. */
 export function migrationText(up: string, down?: string, options: { noTransaction?: boolean } = {}): string {
   return `${options.noTransaction ? "-- migrate:no-transaction\n" : ""}-- migrate:up\n${up}\n${down === undefined ? "" : `\n-- migrate:down\n${down}\n`}`;
+}
+
+/** Makes temporary migrations folders, each removed after the test that made it. */
+export function tempMigrationsFolders(): (files: Readonly<Record<string, string>>) => ReturnType<typeof migrationsDir> {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+  return (files) => {
+    const made = migrationsDir(files);
+    cleanups.push(made.remove);
+    return made;
+  };
 }

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap, BOOTSTRAP_DIR } from "../../scripts/migrate/bootstrap.js";
 import { scramParameters, scramVerifier } from "../../scripts/migrate/scram.js";
-import { startPostgres, type PostgresServer } from "../support/postgres.js";
-import { rows, runScript, snapshot, withClient } from "./database-helpers.js";
+import { queryRows, startPostgres, withClient, type PostgresServer } from "../support/postgres.js";
+import { runScript, snapshot } from "./database-helpers.js";
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ describe("sql/bootstrap on vanilla PostgreSQL", () => {
   it("creates the roles, schemas, grants and publication the services expect", async () => {
     const url = server.createDatabase("shape");
     await withClient(url, (c) => bootstrap(c, { passwords: passwordMap() }));
-    const roles = await rows<{ rolname: string; rolcanlogin: boolean; rolinherit: boolean; rolbypassrls: boolean; rolsuper: boolean }>(
+    const roles = await queryRows<{ rolname: string; rolcanlogin: boolean; rolinherit: boolean; rolbypassrls: boolean; rolsuper: boolean }>(
       url,
       "SELECT rolname, rolcanlogin, rolinherit, rolbypassrls, rolsuper FROM pg_roles WHERE rolname = ANY ($1) ORDER BY rolname",
       [["anon", "authenticated", "service_role", "authenticator", "supabase_admin", "supabase_auth_admin"]],
@@ -49,12 +49,12 @@ describe("sql/bootstrap on vanilla PostgreSQL", () => {
       { rolname: "supabase_admin", rolcanlogin: true, rolinherit: true, rolbypassrls: true, rolsuper: true },
       { rolname: "supabase_auth_admin", rolcanlogin: true, rolinherit: false, rolbypassrls: false, rolsuper: false },
     ]);
-    const granted = await rows<{ role: string }>(
+    const granted = await queryRows<{ role: string }>(
       url,
       "SELECT r.rolname AS role FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid WHERE m.member = 'authenticator'::regrole ORDER BY 1",
     );
     expect(granted.map((g) => g.role)).toEqual(["anon", "authenticated", "service_role"]);
-    const schemas = await rows<{ nspname: string; owner: string; api: boolean }>(
+    const schemas = await queryRows<{ nspname: string; owner: string; api: boolean }>(
       url,
       `SELECT nspname, pg_get_userbyid(nspowner) AS owner, has_schema_privilege('anon', oid, 'USAGE') AS api
          FROM pg_namespace WHERE nspname IN ('auth', 'storage', 'realtime', '_realtime', 'extensions', 'graphql_public') ORDER BY 1`,
@@ -67,9 +67,9 @@ describe("sql/bootstrap on vanilla PostgreSQL", () => {
       { nspname: "realtime", owner: "supabase_admin", api: true },
       { nspname: "storage", owner: "supabase_storage_admin", api: true },
     ]);
-    const extensions = await rows<{ extname: string; schema: string }>(url, "SELECT extname, extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1");
+    const extensions = await queryRows<{ extname: string; schema: string }>(url, "SELECT extname, extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1");
     expect(extensions).toEqual(expect.arrayContaining([{ extname: "pgcrypto", schema: "extensions" }, { extname: "uuid-ossp", schema: "extensions" }]));
-    expect(await rows(url, "SELECT pubname, pg_get_userbyid(pubowner) AS owner FROM pg_publication")).toEqual([{ pubname: "supabase_realtime", owner: "supabase_admin" }]);
+    expect(await queryRows(url, "SELECT pubname, pg_get_userbyid(pubowner) AS owner FROM pg_publication")).toEqual([{ pubname: "supabase_realtime", owner: "supabase_admin" }]);
   });
 
   it("reports optional extensions this server lacks instead of failing", async () => {
@@ -94,7 +94,7 @@ describe("sql/bootstrap on vanilla PostgreSQL", () => {
   it("creates the monitoring role as a pg_monitor member without superuser, logging in with its password", async () => {
     const url = server.createDatabase("monitor");
     await withClient(url, (c) => bootstrap(c, { passwords: new Map([...passwordMap(), ["supabase_monitor", "monitor-pw"]]) }));
-    const [role] = await rows<{ rolcanlogin: boolean; rolsuper: boolean; monitor: boolean }>(
+    const [role] = await queryRows<{ rolcanlogin: boolean; rolsuper: boolean; monitor: boolean }>(
       url,
       "SELECT rolcanlogin, rolsuper, pg_has_role('supabase_monitor', 'pg_monitor', 'USAGE') AS monitor FROM pg_roles WHERE rolname = 'supabase_monitor'",
     );

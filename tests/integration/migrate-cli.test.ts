@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBackupCli } from "../../scripts/migrate/backup.js";
 import { parseMigration } from "../../scripts/migrate/migration-file.js";
-import { startPostgres, type PostgresServer } from "../support/postgres.js";
-import { migrate, migrationsDir, migrationText, rows, runScript } from "./database-helpers.js";
+import { queryRows, startPostgres, type PostgresServer } from "../support/postgres.js";
+import { migrate, migrationText, runScript, tempMigrationsFolders } from "./database-helpers.js";
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -12,14 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
-
-function tempMigrations(files: Record<string, string>): ReturnType<typeof migrationsDir> {
-  const made = migrationsDir(files);
-  cleanups.push(made.remove);
-  return made;
-}
+const tempMigrations = tempMigrationsFolders();
 
 const COMMANDS = ["new", "status", "plan", "up", "down", "verify", "lint"];
 
@@ -51,7 +44,7 @@ describe("db:migrate command line", () => {
     const run = await migrate(url, argv);
     expect(run.code).toBe(2);
     expect(run.err).toContain(message);
-    expect(await rows(url, "SELECT to_regclass('migration_runner.ledger') AS ledger")).toEqual([{ ledger: null }]);
+    expect(await queryRows(url, "SELECT to_regclass('migration_runner.ledger') AS ledger")).toEqual([{ ledger: null }]);
   });
 
   it("new writes a UTC-timestamped file with up and down sections that the runner accepts", async () => {
@@ -91,7 +84,7 @@ describe("db:migrate command line", () => {
     expect(plan.refusals).toEqual([]);
     const text = await migrate(url, ["plan", "--dir", made.dir]);
     expect(text.out).toMatch(/2 migration\(s\) to apply\n {2}20260101000001_one {2}sha256 [0-9a-f]{64} {2}in a transaction {2}1 statement\(s\)\n {6}\| CREATE TABLE/);
-    expect(await rows(url, "SELECT to_regclass('migration_runner.ledger') AS ledger")).toEqual([{ ledger: null }]);
+    expect(await queryRows(url, "SELECT to_regclass('migration_runner.ledger') AS ledger")).toEqual([{ ledger: null }]);
     expect((await migrate(url, ["up", "--dir", made.dir])).code).toBe(0);
     const after = JSON.parse((await migrate(url, ["status", "--json", "--dir", made.dir])).out);
     expect(after.applied.map((a: { version: string; appliedBy: string }) => [a.version, a.appliedBy])).toEqual([

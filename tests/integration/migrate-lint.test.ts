@@ -4,8 +4,8 @@ import { targetFromEnv } from "../../scripts/migrate/connection.js";
 import { CATALOG_RULES, DEFAULT_EXPOSED_SCHEMAS, type CatalogRule } from "../../scripts/migrate/lint-catalog.js";
 import { lintInScratch } from "../../scripts/migrate/lint-scratch.js";
 import { loadMigrations } from "../../scripts/migrate/migration-file.js";
-import { startPostgres, type PostgresServer } from "../support/postgres.js";
-import { migrate, rows } from "./database-helpers.js";
+import { queryRows, startPostgres, type PostgresServer } from "../support/postgres.js";
+import { migrate } from "./database-helpers.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/migrations/", import.meta.url));
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const scratchDatabases = (): Promise<unknown[]> => rows(server.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate_lint_%'");
+const scratchDatabases = (): Promise<unknown[]> => queryRows(server.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate_lint_%'");
 
 describe("catalog lint rules on a scratch database, each against a fixture that breaks only it", () => {
   it.each(Object.keys(CATALOG_RULES) as CatalogRule[])("%s", async (rule) => {

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATION_LOCK_KEY } from "../../scripts/migrate/lock.js";
-import { startPostgres, type PostgresServer } from "../support/postgres.js";
-import { bootstrapDatabase, migrate, migrationsDir, migrationText, rows, snapshot, withClient } from "./database-helpers.js";
+import { queryRows, startPostgres, withClient, type PostgresServer } from "../support/postgres.js";
+import { bootstrapDatabase, migrate, migrationText, snapshot, tempMigrationsFolders } from "./database-helpers.js";
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -9,18 +9,11 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+const tempMigrations = tempMigrationsFolders();
 
-function tempMigrations(files: Record<string, string>): ReturnType<typeof migrationsDir> {
-  const made = migrationsDir(files);
-  cleanups.push(made.remove);
-  return made;
-}
-
-const ledger = (url: string): Promise<{ version: string }[]> => rows(url, "SELECT version FROM migration_runner.ledger ORDER BY version");
+const ledger = (url: string): Promise<{ version: string }[]> => queryRows(url, "SELECT version FROM migration_runner.ledger ORDER BY version");
 const audit = (url: string): Promise<{ command: string; result: string; migrations: string[]; error: string | null }[]> =>
-  rows(url, "SELECT command, result, migrations, error FROM migration_runner.audit_log ORDER BY id");
+  queryRows(url, "SELECT command, result, migrations, error FROM migration_runner.audit_log ORDER BY id");
 
 describe("up", () => {
   it("applies the repository's migrations once; a second run is a no-op; both runs are audited", async () => {
@@ -35,7 +28,7 @@ describe("up", () => {
     expect(second.code).toBe(0);
     expect(second.out).toContain("up: nothing to apply (4 applied)");
     expect(await snapshot(url)).toEqual(afterFirst);
-    const ledgerRows = await rows<{ applied_by: string; duration_ms: number; checksum: string }>(url, "SELECT applied_by, duration_ms, checksum FROM migration_runner.ledger");
+    const ledgerRows = await queryRows<{ applied_by: string; duration_ms: number; checksum: string }>(url, "SELECT applied_by, duration_ms, checksum FROM migration_runner.ledger");
     expect(ledgerRows).toHaveLength(4);
     expect(ledgerRows.every((r) => r.applied_by === "vitest" && r.duration_ms >= 0 && /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
     expect((await audit(url)).map((a) => [a.command, a.result, a.migrations.length])).toEqual([
@@ -56,7 +49,7 @@ describe("up", () => {
     expect([a.code, b.code]).toEqual([0, 0]);
     expect([a.out, b.out].filter((out) => out.includes("nothing to apply"))).toHaveLength(1);
     expect(a.err + b.err).toMatch(/waiting up to 60s for the migration lock held by backend pid \d+ \(db-migrate up/);
-    const applied = await rows<{ version: string; n: number }>(url, "SELECT version, count(*)::int AS n FROM public.applied GROUP BY version");
+    const applied = await queryRows<{ version: string; n: number }>(url, "SELECT version, count(*)::int AS n FROM public.applied GROUP BY version");
     expect(applied).toHaveLength(12);
     expect(applied.every((r) => r.n === 1)).toBe(true);
     expect(await ledger(url)).toHaveLength(13);
@@ -93,7 +86,7 @@ describe("up", () => {
       expect(run.code).toBe(1);
       expect(run.err).toContain(`20260101000001_fails.sql:${line}: ERROR: ${message}`);
     }
-    expect(await rows(url, "SELECT to_regclass('public.t') AS t")).toEqual([{ t: null }]);
+    expect(await queryRows(url, "SELECT to_regclass('public.t') AS t")).toEqual([{ t: null }]);
   });
 
   it("refuses to start when an applied migration was edited, and verify reports the drift", async () => {
@@ -143,13 +136,13 @@ describe("up", () => {
       ),
       "20260101000003_unique.sql": migrationText("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS items_id_key ON public.items (id);", undefined, { noTransaction: true }),
     });
-    await rows(url, "CREATE TABLE IF NOT EXISTS public.items (id int, v int)");
-    await rows(url, "INSERT INTO public.items VALUES (1, 1), (1, 2)");
+    await queryRows(url, "CREATE TABLE IF NOT EXISTS public.items (id int, v int)");
+    await queryRows(url, "INSERT INTO public.items VALUES (1, 1), (1, 2)");
     const run = await migrate(url, ["up", "--dir", made.dir]);
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/20260101000003_unique\.sql:3: ERROR: could not create unique index "items_id_key"[\s\S]*may be left INVALID/);
     expect(await ledger(url)).toEqual([{ version: "20260101000001" }, { version: "20260101000002" }]);
-    expect(await rows(url, "SELECT indexrelid::regclass::text AS name, indisvalid AS valid FROM pg_index WHERE indrelid = 'public.items'::regclass ORDER BY 1")).toEqual([
+    expect(await queryRows(url, "SELECT indexrelid::regclass::text AS name, indisvalid AS valid FROM pg_index WHERE indrelid = 'public.items'::regclass ORDER BY 1")).toEqual([
       { name: "items_id_key", valid: false },
       { name: "items_v_idx", valid: true },
     ]);
@@ -218,7 +211,7 @@ describe("the migration lock", () => {
     const made = tempMigrations({ "20260101000001_one.sql": migrationText("SELECT 1;") });
     expect((await migrate(url, ["up", "--dir", made.dir])).code).toBe(0);
     for (const statement of ["UPDATE migration_runner.audit_log SET result = 'noop'", "DELETE FROM migration_runner.audit_log", "TRUNCATE migration_runner.audit_log"]) {
-      await expect(rows(url, statement)).rejects.toThrow("migration_runner.audit_log is append-only");
+      await expect(queryRows(url, statement)).rejects.toThrow("migration_runner.audit_log is append-only");
     }
   });
 });

@@ -3,8 +3,8 @@ import fc from "fast-check";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap } from "../../scripts/migrate/bootstrap.js";
-import { startPostgres, type PostgresServer } from "../support/postgres.js";
-import { migrate, withClient } from "./database-helpers.js";
+import { startPostgres, withClient, type PostgresServer } from "../support/postgres.js";
+import { migrate } from "./database-helpers.js";
 
 let server: PostgresServer;
 let url = "";

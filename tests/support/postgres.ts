@@ -157,15 +157,20 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
   };
 }
 
-/** Runs one statement on a connection of its own and returns its rows. */
-export async function queryRows<T extends pg.QueryResultRow>(connection: string | pg.ClientConfig, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+/** Opens a client, runs `fn`, and closes it. */
+export async function withClient<T>(connection: string | pg.ClientConfig, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(typeof connection === "string" ? { connectionString: connection } : connection);
   await client.connect();
   try {
-    return (await client.query<T>(sql, [...params])).rows;
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+/** Runs one statement on a connection of its own and returns its rows. */
+export function queryRows<T extends pg.QueryResultRow>(connection: string | pg.ClientConfig, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  return withClient(connection, async (client) => (await client.query<T>(sql, [...params])).rows);
 }
 
 /** Switches WAL and waits until the server has archived that segment; returns its name. */

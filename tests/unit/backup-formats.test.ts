@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { aofFromRdb, parseAofManifest } from "../../scripts/backup/aof-manifest.js";
-import { databaseFromEnv } from "../../scripts/backup/connection.js";
+import { databaseFromEnv } from "../../scripts/lib/database-target.js";
 import { decodeAnnotations, encodeAnnotations } from "../../scripts/backup/counts-annotation.js";
 import { parseDestination } from "../../scripts/backup/destination.js";
 import { buildManifest, parseManifest, sha256sums } from "../../scripts/backup/manifest.js";

@@ -1,6 +1,6 @@
 import pg from "pg";
-import { readSecret, type Env } from "../lib/secrets.js";
-import { ConnectionError, openClient, sslFromMode } from "../lib/pg-client.js";
+import { readSecret, type Env } from "./secrets.js";
+import { ConnectionError, openClient, sslFromMode } from "./pg-client.js";
 
 /** Where the database is, as libpq variables for child processes and as a pg client config; `description` never holds the password. */
 export interface DatabaseTarget {
